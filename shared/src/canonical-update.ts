@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { odsCode } from './site.js';
+import { isoDateTime } from './time.js';
+
+export const OPEL_LEVELS = [1, 2, 3, 4] as const;
+export const INCIDENT_LEVELS = ['none', 'business_continuity', 'critical', 'major'] as const;
+export const ED_STATUSES = ['open', 'advisory', 'divert', 'closed', 'not_applicable'] as const;
+export const SOURCES = ['form', 'api', 'text', 'opel', 'reap', 'csv', 'edxl-have'] as const;
+
+export type IncidentLevel = (typeof INCIDENT_LEVELS)[number];
+export type EdStatus = (typeof ED_STATUSES)[number];
+export type Source = (typeof SOURCES)[number];
+
+const level = z.number().int('must be a whole number 1–4').min(1, 'must be 1–4').max(4, 'must be 1–4');
+const percent = z.number().min(0, 'must be 0–100').max(100, 'must be 0–100');
+const occupancy = z.number().min(0, 'must be 0–1000').max(1000, 'must be 0–1000');
+const amount = z.number().min(0, 'must not be negative').lt(10_000, 'must be below 10,000');
+const count = z.number().int('must be a whole number').min(0, 'must not be negative').lt(10_000, 'must be below 10,000');
+
+/** The ten metrics of SPEC §2 / §10, each range-checked. */
+export const metricsSchema = z.strictObject({
+  handoverMeanMin: amount,
+  fourHourPct: percent,
+  edOccupancyPct: occupancy,
+  timeToTreatmentMedianMin: amount,
+  over12hPct: percent,
+  referredPct: percent,
+  longestWaitHours: amount,
+  gaOccupancyPct: occupancy,
+  criticalCareOccupancyPct: occupancy,
+  handoverDelaysOver60Min: count,
+}).partial();
+export type Metrics = z.infer<typeof metricsSchema>;
+export type MetricName = keyof Metrics;
+export const METRIC_NAMES = Object.keys(metricsSchema.shape) as MetricName[];
+
+export const incidentInputSchema = z.strictObject({
+  level: z.enum(INCIDENT_LEVELS),
+  reason: z.string().trim().max(200).optional(),
+  declaredAt: isoDateTime.optional(),
+});
+
+export const edInputSchema = z.strictObject({
+  status: z.enum(ED_STATUSES),
+  divertTo: z.array(odsCode).max(20).optional(),
+  reason: z.string().trim().max(200).optional(),
+  until: isoDateTime.optional(),
+});
+
+/**
+ * A canonical status update (SPEC §10): every field but `site` optional, and a field
+ * not named leaves the stored value as it is. Unknown fields are rejected by name.
+ */
+export const canonicalUpdateSchema = z
+  .strictObject({
+    site: odsCode,
+    observedAt: isoDateTime.optional(),
+    opel: level.nullable().optional(),
+    reap: level.optional(),
+    incident: incidentInputSchema.optional(),
+    ed: edInputSchema.optional(),
+    metrics: metricsSchema.optional(),
+    note: z.string().max(500, 'must be at most 500 characters').nullable().optional(),
+  })
+  .superRefine((update, ctx) => {
+    if (update.opel !== undefined && update.reap !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['reap'], message: 'give either opel or reap, not both' });
+    }
+    if (update.ed?.divertTo?.includes(update.site)) {
+      ctx.addIssue({ code: 'custom', path: ['ed', 'divertTo'], message: 'a site cannot divert to itself' });
+    }
+  });
+export type CanonicalUpdateInput = z.input<typeof canonicalUpdateSchema>;
+export type CanonicalUpdate = z.infer<typeof canonicalUpdateSchema>;
+
+/** At most this many updates in one JSON array (SPEC §10: more is a 413). */
+export const MAX_UPDATES_PER_POST = 500;
+/** Deeper JSON than this is refused before validation (SPEC §10). */
+export const MAX_JSON_DEPTH = 20;
+
+/**
+ * What a worker hands to the apply step: one site's canonical update with where it
+ * came from. `observedAt` is always set by then.
+ */
+export interface NormalisedUpdate {
+  update: CanonicalUpdate & { observedAt: string };
+  source: Source;
+  inferred: boolean;
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { DEFAULT_STALE_AFTER_MINUTES } from '../rules/severity.js';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  PB_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  PB_STALE_AFTER: z.coerce.number().int().positive('must be a positive number of minutes').default(DEFAULT_STALE_AFTER_MINUTES),
+  PB_SITES_FILE: z.string().optional(),
+  PB_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'may hold only letters, digits, ":", "_" and "-"').default('pb'),
+  /** Requests per second per key before 429 (SPEC §10: never below 50/s sustained, bursts of 200). */
+  PB_RATE_LIMIT: z.coerce.number().int().min(50).default(200),
+  PB_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  redisUrl: string;
+  adminKey: string | undefined;
+  staleAfterMinutes: number;
+  sitesFile: string | undefined;
+  keyPrefix: string;
+  rateLimitPerSecond: number;
+  workerConcurrency: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the configuration once, at start-up, and says exactly what is wrong with it
+ * (SPEC §8). `requireRedisUrl` is for processes that cannot start their own Redis.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requireRedisUrl?: boolean } = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (options.requireRedisUrl && !e.REDIS_URL) {
+    throw new ConfigError('REDIS_URL is required (e.g. REDIS_URL=redis://127.0.0.1:6379). `npm start` starts a Redis of its own instead.');
+  }
+  return {
+    port: e.PORT,
+    redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    adminKey: e.PB_ADMIN_KEY,
+    staleAfterMinutes: e.PB_STALE_AFTER,
+    sitesFile: e.PB_SITES_FILE,
+    keyPrefix: e.PB_KEY_PREFIX,
+    rateLimitPerSecond: e.PB_RATE_LIMIT,
+    workerConcurrency: e.PB_WORKER_CONCURRENCY,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Every Redis key of one board, BullMQ's included, shares one hash tag derived from
+ * the prefix, so the product runs unchanged on Redis Cluster (SPEC §9).
+ */
+export function redisKeys(prefix: string) {
+  const tag = `{${prefix}}`;
+  return {
+    tag,
+    /** BullMQ's `prefix` option: its keys become `{pb}:bull:<queue>:…`. */
+    bullPrefix: `${tag}:bull`,
+    status: `${tag}:status`,
+    versions: `${tag}:versions`,
+    seq: `${tag}:seq`,
+    events: `${tag}:events`,
+    seqTimes: `${tag}:seq-times`,
+    alerts: `${tag}:alerts`,
+    history: (site: string) => `${tag}:history:${site}`,
+    update: (id: string) => `${tag}:update:${id}`,
+    rejections: `${tag}:rejections`,
+    idempotency: (keyId: string, idempotencyKey: string) => `${tag}:idem:${keyId}:${idempotencyKey}`,
+    apiKeys: `${tag}:keys`,
+    apiKeyHashes: `${tag}:key-hashes`,
+    bootstrap: `${tag}:bootstrap-admin`,
+    session: (id: string) => `${tag}:session:${id}`,
+    rateLimit: `${tag}:rl:`,
+    derogations: `${tag}:derogations`,
+  };
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;

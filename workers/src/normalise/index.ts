@@ -1,0 +1,56 @@
+import { MAX_FUTURE_SKEW_MS, type NormalisedUpdate, type UpdateError, type UpdateJob } from '@pb/shared';
+import type { ReferenceData } from '@pb/shared/node';
+import { normaliseCanonicalJson } from './canonical-json.js';
+import { rejected, type NormaliseResult } from './result.js';
+
+export type { NormaliseResult } from './result.js';
+
+/** The one normaliser for each input format (SPEC §6). */
+function normaliseByFormat(job: UpdateJob, reference: ReferenceData): NormaliseResult {
+  switch (job.format) {
+    case 'json':
+      return normaliseCanonicalJson(job.body, job.source, job.receivedAt);
+    case 'text':
+    case 'opel':
+    case 'csv-row':
+    case 'edxl-have':
+      return rejected({ message: `the ${job.format} format is not supported yet` });
+  }
+}
+
+/**
+ * Normalises one job to canonical updates and checks them against the reference data
+ * and the poster's rights. Never throws for bad input: every problem becomes a reason.
+ */
+export function normaliseUpdateJob(job: UpdateJob, reference: ReferenceData, now: number): NormaliseResult {
+  let result: NormaliseResult;
+  try {
+    result = normaliseByFormat(job, reference);
+  } catch (error) {
+    return rejected({ message: `could not read the ${job.format} input: ${(error as Error).message}` });
+  }
+  if (!result.ok) return result;
+  if (result.updates.length === 0) return rejected({ message: 'the input held no status update' });
+  const errors = result.updates.flatMap((normalised, index) =>
+    checkAgainstReference(normalised, job, reference, now, result.updates.length > 1 ? `[${index}]` : ''),
+  );
+  return errors.length ? rejected(...errors) : result;
+}
+
+function checkAgainstReference(normalised: NormalisedUpdate, job: UpdateJob, reference: ReferenceData, now: number, at: string): UpdateError[] {
+  const { update } = normalised;
+  const errors: UpdateError[] = [];
+  const site = reference.byCode.get(update.site);
+  if (!site) {
+    errors.push({ path: `${at}site`, message: `unknown site code ${update.site}` });
+  } else if (job.trusts && !job.trusts.includes(site.trust)) {
+    errors.push({ path: `${at}site`, message: `this key may not post for ${update.site} (trust ${site.trust})` });
+  }
+  for (const code of update.ed?.divertTo ?? []) {
+    if (!reference.byCode.has(code)) errors.push({ path: `${at}ed.divertTo`, message: `unknown site code ${code}` });
+  }
+  if (Date.parse(update.observedAt) > now + MAX_FUTURE_SKEW_MS) {
+    errors.push({ path: `${at}observedAt`, message: 'is more than 5 minutes in the future' });
+  }
+  return errors;
+}
