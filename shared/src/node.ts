@@ -1,2 +1,5 @@
 export * from './node/config.js';
 export * from './node/reference-data.js';
+export * from './node/redis.js';
+export * from './node/logger.js';
+export * from './node/shutdown.js';

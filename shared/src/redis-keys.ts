@@ -14,6 +14,8 @@ export function redisKeys(prefix: string) {
     events: `${tag}:events`,
     seqTimes: `${tag}:seq-times`,
     alerts: `${tag}:alerts`,
+    openAlerts: `${tag}:alerts-open`,
+    staleSites: `${tag}:stale-sites`,
     history: (site: string) => `${tag}:history:${site}`,
     update: (id: string) => `${tag}:update:${id}`,
     rejections: `${tag}:rejections`,

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '@pb/shared';
+import type { Config, Logger, ReferenceData } from '@pb/shared/node';
+import { authenticate } from './auth/authenticate.js';
+import type { ApiKeyStore } from './auth/api-keys.js';
+import type { SessionStore } from './auth/sessions.js';
+import type { BoardReader } from './board/read-board.js';
+import { ApiError, errorHandler, notFoundHandler } from './http/api-error.js';
+import type { Metrics } from './http/metrics.js';
+import { perKeyRateLimit } from './http/rate-limit.js';
+import { securityHeaders } from './http/security-headers.js';
+import { UpdateEnqueuer } from './ingest/enqueue-updates.js';
+import { alertsRouter } from './routes/alerts.js';
+import { boardRouter } from './routes/board.js';
+import { healthRouter } from './routes/health.js';
+import { keysRouter } from './routes/keys.js';
+import { rejectionsRouter } from './routes/rejections.js';
+import { sessionRouter } from './routes/session.js';
+import { updatesRouter } from './routes/updates.js';
+import { toMe } from './auth/api-keys.js';
+
+export const CLIENT_DIST = fileURLToPath(new URL('../../client/dist/', import.meta.url));
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  keys: RedisKeys;
+  reference: ReferenceData;
+  queue: Queue;
+  apiKeys: ApiKeyStore;
+  sessions: SessionStore;
+  reader: BoardReader;
+  metrics: Metrics;
+}
+
+/** SPEC §9: while Redis is away the API says 503 at once rather than accept what it cannot keep. */
+function requireRedis(redis: Redis): RequestHandler {
+  return (_req, _res, next) => {
+    if (redis.status !== 'ready') throw new ApiError(503, 'unavailable', 'The board’s data store is unreachable; nothing was accepted. Try again shortly.', undefined, { 'Retry-After': '5' });
+    next();
+  };
+}
+
+/** The HTTP side of a server process: API, pages, health. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
+  app.use((req, res, next) => {
+    const end = deps.metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/api/') ? 'api-other' : 'static'), status: String(res.statusCode) }));
+    next();
+  });
+
+  app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
+
+  const api = express.Router();
+  api.use(requireRedis(deps.redis));
+  api.use(sessionRouter({ apiKeys: deps.apiKeys, sessions: deps.sessions }));
+  api.use(authenticate(deps.apiKeys, deps.sessions));
+  api.use(perKeyRateLimit(deps.redis, deps.keys.rateLimit, deps.config.rateLimitPerSecond));
+  api.get('/me', (req, res) => {
+    const { viaSession: _viaSession, ...me } = req.caller!;
+    res.json(toMe(me));
+  });
+  api.use(updatesRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, enqueuer: new UpdateEnqueuer(deps.redis, deps.keys, deps.queue), postedCounter: deps.metrics.updatesPosted }));
+  api.use(boardRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, reader: deps.reader }));
+  api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference }));
+  api.use(rejectionsRouter({ redis: deps.redis, keys: deps.keys }));
+  api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference }));
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    // The board is a single-page app: its routes all load index.html.
+    app.get(['/', '/signin', '/post', '/wall', '/sites/{*code}'], (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: CLIENT_DIST });
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

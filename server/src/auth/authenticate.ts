@@ -1,0 +1,56 @@
+import type { RequestHandler } from 'express';
+import type { ApiKeyInfo, Me, Role } from '@pb/shared';
+import { ApiError, forbidden } from '../http/api-error.js';
+import { toMe, type ApiKeyStore } from './api-keys.js';
+import { readCookie, SESSION_COOKIE, type SessionStore } from './sessions.js';
+
+/** Who made the request; set by `authenticate`. */
+export interface Caller extends Me {
+  /** A browser session (posts from it are `form` updates) rather than a bearer key. */
+  viaSession: boolean;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    caller?: Caller;
+  }
+}
+
+const unauthorised = (message: string) => new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer' });
+
+/** Resolves `Authorization: Bearer <key>` or the session cookie to a key, or answers 401. */
+export function authenticate(apiKeys: ApiKeyStore, sessions: SessionStore): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization');
+    let key: ApiKeyInfo | null = null;
+    let viaSession = false;
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match?.[1]) throw unauthorised('The Authorization header must be "Bearer <key>".');
+      key = await apiKeys.findBySecret(match[1]);
+      if (!key) throw unauthorised('The key is unknown or has been revoked.');
+    } else {
+      const sessionId = readCookie(req.get('cookie'), SESSION_COOKIE);
+      if (!sessionId) throw unauthorised('Sign in, or send "Authorization: Bearer <key>".');
+      key = await sessions.find(sessionId);
+      if (!key) throw unauthorised('Your session has ended or its key was revoked; sign in again.');
+      viaSession = true;
+    }
+    req.caller = { ...toMe(key), viaSession };
+    next();
+  };
+}
+
+/** Allows only these roles through; other signed-in callers get 403. */
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const role = req.caller?.role;
+    if (!role || !roles.includes(role)) throw forbidden(`This needs a ${roles.join(' or ')} key; yours is a ${role ?? 'unknown'} key.`);
+    next();
+  };
+}
+
+/** The regions a caller may read: all for most roles, a director's scope when set. */
+export function readableRegions(caller: Me): Set<string> | null {
+  return caller.role === 'director' && caller.regions?.length ? new Set(caller.regions) : null;
+}

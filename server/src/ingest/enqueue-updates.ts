@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RedisKeys, UpdateJob } from '@pb/shared';
+import { ApiError } from '../http/api-error.js';
+
+/** Update records (and so `GET /updates/:id`) are kept a week. */
+const UPDATE_RECORD_TTL_SECONDS = 7 * 24 * 3600;
+/** SPEC §10: the same Idempotency-Key within 24 h returns the original update. */
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/** Redis trouble while applying is retried, a bounded number of times (never for ever). */
+const JOB_ATTEMPTS = 5;
+
+export type JobDraft = Omit<UpdateJob, 'updateId'>;
+
+export interface QueuedUpdate {
+  id: string;
+  state: 'queued';
+  row?: number;
+}
+
+interface IdempotencyRecord {
+  bodyHash: string;
+  ids: string[];
+}
+
+/**
+ * Records each update as `queued` and adds one job per update, with the update id
+ * as BullMQ job id. With an Idempotency-Key the ids derive from the key, so a
+ * repeated (or concurrent) post returns the original ids and applies once.
+ */
+export class UpdateEnqueuer {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly queue: Queue,
+  ) {}
+
+  async enqueue(drafts: JobDraft[], keyId: string, idempotencyKey: string | undefined, body: string): Promise<QueuedUpdate[]> {
+    const ids = idempotencyKey ? idempotentIds(keyId, idempotencyKey, drafts.length) : drafts.map(() => newUpdateId());
+    const idemKey = idempotencyKey ? this.keys.idempotency(keyId, idempotencyKey) : undefined;
+    if (idemKey) {
+      const record: IdempotencyRecord = { bodyHash: sha256(body), ids };
+      const claimed = await this.redis.set(idemKey, JSON.stringify(record), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+      if (claimed !== 'OK') return this.repeatOf(idemKey, record.bodyHash, drafts);
+    }
+    const jobs = drafts.map((draft, index) => ({ ...draft, updateId: ids[index]! }));
+    try {
+      const multi = this.redis.multi();
+      for (const job of jobs) {
+        const record: Record<string, string> = { id: job.updateId, state: 'queued', keyId: job.keyId, format: job.format, receivedAt: job.receivedAt };
+        if (job.site) record.site = job.site;
+        if (job.row !== undefined) record.row = String(job.row);
+        multi.hset(this.keys.update(job.updateId), record).expire(this.keys.update(job.updateId), UPDATE_RECORD_TTL_SECONDS);
+      }
+      await multi.exec();
+      await this.queue.addBulk(
+        jobs.map((job) => ({
+          name: job.format,
+          data: job,
+          opts: { jobId: job.updateId, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 200 } },
+        })),
+      );
+    } catch (error) {
+      // Nothing half-stored: forget the claim so the poster can safely try again.
+      await Promise.allSettled([idemKey ? this.redis.del(idemKey) : Promise.resolve(), ...jobs.map((job) => this.redis.del(this.keys.update(job.updateId)))]);
+      throw error;
+    }
+    return jobs.map((job) => ({ id: job.updateId, state: 'queued', ...(job.row !== undefined ? { row: job.row } : {}) }));
+  }
+
+  private async repeatOf(idemKey: string, bodyHash: string, drafts: JobDraft[]): Promise<QueuedUpdate[]> {
+    const json = await this.redis.get(idemKey);
+    if (!json) throw new ApiError(409, 'conflict', 'This Idempotency-Key is being used by another request right now; try again.');
+    const original = JSON.parse(json) as IdempotencyRecord;
+    if (original.bodyHash !== bodyHash) {
+      throw new ApiError(409, 'idempotency_conflict', 'This Idempotency-Key was already used with a different body in the last 24 hours.');
+    }
+    return original.ids.map((id, index) => ({ id, state: 'queued', ...(drafts[index]?.row !== undefined ? { row: drafts[index]!.row! } : {}) }));
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function newUpdateId(): string {
+  return `u_${randomBytes(12).toString('base64url')}`;
+}
+
+function idempotentIds(keyId: string, idempotencyKey: string, count: number): string[] {
+  const base = `u_${createHash('sha256').update(`${keyId}\0${idempotencyKey}`).digest('base64url').slice(0, 22)}`;
+  return count === 1 ? [base] : Array.from({ length: count }, (_, index) => `${base}-${index}`);
+}

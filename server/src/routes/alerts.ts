@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import { alertSchema, type RedisKeys } from '@pb/shared';
+import type { ReferenceData } from '@pb/shared/node';
+import { requireRole, readableRegions } from '../auth/authenticate.js';
+import { forbidden, notFound } from '../http/api-error.js';
+import { acknowledgeAlert } from '../alerts/acknowledge-alert.js';
+import { regionsForRead } from './board.js';
+
+/** `GET /alerts` and `POST /alerts/:id/ack`. */
+export function alertsRouter(deps: { redis: Redis; keys: RedisKeys; reference: ReferenceData }): Router {
+  const router = Router();
+
+  router.get('/alerts', async (req, res) => {
+    const regions = regionsForRead(req);
+    const alerts = (await deps.redis.hvals(deps.keys.alerts))
+      .map((json) => alertSchema.parse(JSON.parse(json)))
+      .filter((alert) => regions === null || regions.has(alert.region))
+      .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+    res.json({ alerts });
+  });
+
+  router.post('/alerts/:id/ack', requireRole('director', 'admin'), async (req, res) => {
+    const id = String(req.params.id ?? '');
+    const existing = await deps.redis.hget(deps.keys.alerts, id);
+    if (!existing) throw notFound(`No alert with id ${id}.`);
+    const alert = alertSchema.parse(JSON.parse(existing));
+    const allowed = readableRegions(req.caller!);
+    if (allowed && !allowed.has(alert.region)) throw forbidden(`This key may not acknowledge alerts in region ${alert.region}.`);
+    const acknowledged = await acknowledgeAlert(deps.redis, deps.keys, id, req.caller!.label);
+    if (!acknowledged) throw notFound(`No alert with id ${id}.`);
+    res.json(acknowledged);
+  });
+
+  return router;
+}

@@ -1,0 +1,78 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import { Server } from 'socket.io';
+import { redisKeys, UPDATES_QUEUE } from '@pb/shared';
+import { assertNoEviction, createRedis, waitForRedis, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
+import { createApp } from './app.js';
+import { ApiKeyStore } from './auth/api-keys.js';
+import { SessionStore } from './auth/sessions.js';
+import { BoardReader } from './board/read-board.js';
+import { createMetrics } from './http/metrics.js';
+import { attachBoardNamespace, type BoardServer } from './live/board-namespace.js';
+import { EventStreamTail } from './live/event-stream-tail.js';
+
+export interface RunningServer {
+  port: number;
+  http: HttpServer;
+  /** Set when this start created the board's first admin key (print it once). */
+  createdAdminKey: string | null;
+  close(): Promise<void>;
+}
+
+/** Starts one server process: HTTP API, pages and the live `/board` namespace. */
+export async function startServer(config: Config, reference: ReferenceData, logger: Logger): Promise<RunningServer> {
+  const keys = redisKeys(config.keyPrefix);
+  const redis = createRedis(config.redisUrl, { name: 'pb-server' });
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  // The tail blocks on XREAD, so it needs a connection of its own that retries through outages.
+  const tailRedis = createRedis(config.redisUrl, { forBullWorker: true, name: 'pb-server-tail' });
+  tailRedis.on('error', () => undefined);
+  await waitForRedis(redis);
+  await assertNoEviction(redis);
+
+  const queue = new Queue(UPDATES_QUEUE, { connection: redis, prefix: keys.bullPrefix });
+  queue.on('error', (error) => logger.warn({ err: error.message }, 'queue error'));
+  const apiKeys = new ApiKeyStore(redis, keys);
+  const sessions = new SessionStore(redis, keys, apiKeys);
+  const reader = new BoardReader({ redis, keys, reference, staleAfterMinutes: config.staleAfterMinutes });
+  const metrics = createMetrics();
+  const createdAdminKey = await apiKeys.ensureBootstrapAdmin(config.adminKey);
+
+  const app = createApp({ config, logger, redis, keys, reference, queue, apiKeys, sessions, reader, metrics });
+  const http = createServer(app);
+  const io: BoardServer = new Server(http, { serveClient: false, cors: { origin: false } });
+  const tail = new EventStreamTail(tailRedis, keys, logger);
+  await tail.start();
+  const board = attachBoardNamespace({
+    io, redis, keys, tail, reader, apiKeys, sessions, logger,
+    onDelivered: (count) => metrics.eventsBroadcast.inc(count),
+  });
+  io.of('/board').on('connection', (socket) => {
+    metrics.sockets.inc();
+    socket.on('disconnect', () => metrics.sockets.dec());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  logger.info({ port, prefix: config.keyPrefix }, 'server listening');
+
+  return {
+    port,
+    http,
+    createdAdminKey,
+    async close() {
+      board.close();
+      // Stop taking new connections and requests, then let the ones in flight finish.
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+      await tail.stop();
+      await queue.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}

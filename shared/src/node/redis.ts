@@ -1,0 +1,49 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * A Redis connection for the board. `maxRetriesPerRequest: null` is what BullMQ
+ * workers need; for request paths we keep a bounded retry so the API can answer 503
+ * instead of hanging while Redis is away (SPEC §9).
+ */
+export function createRedis(url: string, options: { forBullWorker?: boolean; name?: string } = {}): Redis {
+  const redisOptions: RedisOptions = {
+    maxRetriesPerRequest: options.forBullWorker ? null : 1,
+    enableOfflineQueue: options.forBullWorker ? true : false,
+    connectionName: options.name,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    lazyConnect: false,
+  };
+  return new Redis(url, redisOptions);
+}
+
+/** Waits for the first successful connection, or says why not. */
+export async function waitForRedis(redis: Redis, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Redis did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+    };
+    redis.on('ready', onReady);
+  });
+}
+
+/**
+ * Refuses to run on a Redis that may evict keys: an evicted job or status would be
+ * an accepted update silently lost (SPEC §9).
+ */
+export async function assertNoEviction(redis: Redis): Promise<void> {
+  const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+  const policy = reply[1];
+  if (policy && policy !== 'noeviction') {
+    throw new Error(`Redis maxmemory-policy is "${policy}"; Pressure Board needs "noeviction" so accepted updates are never evicted (CONFIG SET maxmemory-policy noeviction).`);
+  }
+}

@@ -1,0 +1,75 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { updateJobSchema, UPDATES_QUEUE, issuesToDetails, type RedisKeys, type UpdateError, type UpdateJob } from '@pb/shared';
+import type { Logger, ReferenceData } from '@pb/shared/node';
+import { normaliseUpdateJob } from './normalise/index.js';
+import { StatusApplier, type ApplyOutcome } from './apply/apply-status-update.js';
+import { recordRejection } from './apply/record-rejection.js';
+
+export interface UpdateWorkerDeps {
+  connection: Redis;
+  redis: Redis;
+  keys: RedisKeys;
+  reference: ReferenceData;
+  staleAfterMinutes: number;
+  concurrency: number;
+  logger: Logger;
+}
+
+/**
+ * Normalises and applies posted updates. Bad input fails the job as unrecoverable
+ * with its reasons recorded; only Redis trouble is retried, a bounded number of times.
+ */
+export function startUpdateWorker(deps: UpdateWorkerDeps): Worker {
+  const applier = new StatusApplier(deps.redis, deps.keys, deps.staleAfterMinutes);
+
+  const worker = new Worker(UPDATES_QUEUE, (job: Job) => processUpdateJob(job, applier, deps), {
+    connection: deps.connection,
+    prefix: deps.keys.bullPrefix,
+    concurrency: deps.concurrency,
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 5000 },
+  });
+
+  worker.on('failed', (job, error) => {
+    if (!job || error instanceof UnrecoverableError) return;
+    const attempts = job.opts.attempts ?? 1;
+    if (job.attemptsMade < attempts) return;
+    // Out of retries: say so on the update rather than leave it queued for ever.
+    const id = typeof job.data?.updateId === 'string' ? job.data.updateId : job.id;
+    if (!id) return;
+    recordRejection(deps.redis, deps.keys, id, [{ message: `could not be applied after ${attempts} attempts: ${error.message}` }], job.data).catch((recordError: unknown) =>
+      deps.logger.error({ err: recordError, updateId: id }, 'could not record the rejection of an update'),
+    );
+  });
+  worker.on('error', (error) => deps.logger.error({ err: error }, 'update worker error'));
+  return worker;
+}
+
+async function processUpdateJob(job: Job, applier: StatusApplier, deps: UpdateWorkerDeps): Promise<ApplyOutcome> {
+  const parsed = updateJobSchema.safeParse(job.data);
+  if (!parsed.success) {
+    const errors = issuesToDetails(parsed.error.issues, ['job']);
+    if (typeof job.data?.updateId === 'string') await recordRejection(deps.redis, deps.keys, job.data.updateId, errors, job.data);
+    throw new UnrecoverableError(`invalid job data: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  }
+  const data = parsed.data;
+  const result = normaliseUpdateJob(data, deps.reference, Date.now());
+  if (!result.ok) return reject(deps, data, result.errors);
+
+  const outcomes: ApplyOutcome[] = [];
+  for (const normalised of result.updates) {
+    const site = deps.reference.byCode.get(normalised.update.site);
+    if (!site) return reject(deps, data, [{ path: 'site', message: `unknown site code ${normalised.update.site}` }]);
+    outcomes.push(await applier.applyUpdate(site, normalised, { updateId: data.updateId, actor: data.actor, receivedAt: data.receivedAt }));
+  }
+  const state = outcomes.some((outcome) => outcome.state === 'applied') ? 'applied' : 'superseded';
+  const seq = Math.max(...outcomes.map((outcome) => outcome.seq));
+  await deps.redis.hset(deps.keys.update(data.updateId), { state, seq: String(seq), sites: result.updates.map((u) => u.update.site).join(',') });
+  return { state, seq };
+}
+
+async function reject(deps: UpdateWorkerDeps, job: UpdateJob, errors: UpdateError[]): Promise<never> {
+  await recordRejection(deps.redis, deps.keys, job.updateId, errors, job);
+  throw new UnrecoverableError(errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
+}
