@@ -1,6 +1,9 @@
 import { MAX_FUTURE_SKEW_MS, type NormalisedUpdate, type UpdateError, type UpdateJob } from '@pb/shared';
 import type { ReferenceData } from '@pb/shared/node';
 import { normaliseCanonicalJson } from './canonical-json.js';
+import { normaliseCsvRow } from './csv-row.js';
+import { normaliseEdxlHave } from './edxl-have.js';
+import { normaliseFreeText } from './free-text.js';
 import { rejected, type NormaliseResult } from './result.js';
 
 export type { NormaliseResult } from './result.js';
@@ -11,10 +14,14 @@ function normaliseByFormat(job: UpdateJob, reference: ReferenceData): NormaliseR
     case 'json':
       return normaliseCanonicalJson(job.body, job.source, job.receivedAt);
     case 'text':
-    case 'opel':
+      return normaliseFreeText(job.body, job.site, job.receivedAt, reference);
     case 'csv-row':
+      return normaliseCsvRow(job.header, job.body, job.receivedAt, reference);
     case 'edxl-have':
-      return rejected({ message: `the ${job.format} format is not supported yet` });
+      return normaliseEdxlHave(job.body, reference);
+    case 'opel':
+      // Bare {"site","opel"} / {"site","reap"} JSON (with the six ED parameters as metrics) is canonical JSON.
+      return normaliseCanonicalJson(job.body, job.source, job.receivedAt);
   }
 }
 
