@@ -1,0 +1,138 @@
+import type { Alert, AlertEvent, BoardSnapshot, Site, SiteStatus, StatusEvent } from '@pb/shared';
+import { apiFetch } from './api';
+import {
+  advanceSeq,
+  applyAlertEvent,
+  applyStatusEvent,
+  boardFromSnapshot,
+  EMPTY_BOARD,
+  isLoaded,
+  mergeAlert,
+  sequenceDecision,
+  type BoardData,
+  type SeqDecision,
+} from './board-reducer';
+import { feedItemFromAlert, feedItemFromStatus, prependCapped, type FeedItem } from './feed';
+
+export interface BoardStateOptions {
+  /** Keep a change feed (the wallboard does not need one). */
+  feed: boolean;
+  /** The subscription is filtered by region, so seq gaps are expected. */
+  filtered: boolean;
+}
+
+/**
+ * The board's data: the live state kept current by socket events, the reference sites,
+ * the change feed, and (time machine) a past state shown instead of the live one while
+ * live events keep being applied in the background.
+ */
+export class BoardState {
+  #live = $state.raw<BoardData>(EMPTY_BOARD);
+  #past = $state.raw<BoardData | null>(null);
+  #pastAt = $state<string | null>(null);
+  #catalogue = $state.raw<Readonly<Record<string, Site>>>({});
+  #feed = $state.raw<FeedItem[]>([]);
+  readonly #options: BoardStateOptions;
+
+  constructor(options: BoardStateOptions) {
+    this.#options = options;
+  }
+
+  get filtered(): boolean {
+    return this.#options.filtered;
+  }
+
+  /** The live board, whatever is on screen. */
+  get live(): BoardData {
+    return this.#live;
+  }
+
+  /** What the screen shows: the past board in time-machine mode, otherwise the live one. */
+  get displayed(): BoardData {
+    return this.#past ?? this.#live;
+  }
+
+  get isPast(): boolean {
+    return this.#past !== null;
+  }
+
+  get pastAt(): string | null {
+    return this.#pastAt;
+  }
+
+  get loaded(): boolean {
+    return isLoaded(this.displayed);
+  }
+
+  get catalogue(): Readonly<Record<string, Site>> {
+    return this.#catalogue;
+  }
+
+  get feed(): readonly FeedItem[] {
+    return this.#feed;
+  }
+
+  siteName = (code: string): string => this.#catalogue[code]?.name ?? this.#live.sites[code]?.name ?? code;
+
+  /** Loads the reference sites (positions, trust and region names). */
+  async loadCatalogue(): Promise<void> {
+    const body = await apiFetch<{ sites: (Site & { status?: SiteStatus })[] }>('/sites');
+    const catalogue: Record<string, Site> = {};
+    for (const site of body.sites) catalogue[site.code] = site;
+    this.#catalogue = catalogue;
+  }
+
+  /** First paint from `GET /board`; ignored if the socket has already delivered a board. */
+  async loadInitial(signal?: AbortSignal): Promise<void> {
+    const snapshot = await apiFetch<BoardSnapshot>('/board', signal ? { signal } : {});
+    if (!isLoaded(this.#live)) this.#live = boardFromSnapshot(snapshot);
+  }
+
+  /** A `snapshot` event replaces the live board, whatever its seq (the server may have been reset). */
+  applySnapshot(snapshot: BoardSnapshot): void {
+    this.#live = boardFromSnapshot(snapshot);
+  }
+
+  handleStatus(event: StatusEvent): SeqDecision {
+    const decision = sequenceDecision(this.#live.seq, event.seq, this.#options.filtered);
+    if (decision !== 'apply') return decision;
+    this.#live = applyStatusEvent(this.#live, event);
+    if (this.#options.feed) this.#feed = prependCapped(this.#feed, feedItemFromStatus(event, this.siteName));
+    return decision;
+  }
+
+  handleAlert(event: AlertEvent): SeqDecision {
+    const decision = sequenceDecision(this.#live.seq, event.seq, this.#options.filtered);
+    if (decision !== 'apply') return decision;
+    if (this.#options.feed) {
+      this.#feed = prependCapped(this.#feed, feedItemFromAlert(event, this.#live.alerts[event.id], this.#live.sites[event.site]));
+    }
+    this.#live = applyAlertEvent(this.#live, event);
+    return decision;
+  }
+
+  /** An event that carries nothing the board shows (a derogation) still moves `seq`. */
+  handleOtherEvent(seq: number): SeqDecision {
+    const decision = sequenceDecision(this.#live.seq, seq, this.#options.filtered);
+    if (decision === 'apply') this.#live = advanceSeq(this.#live, seq);
+    return decision;
+  }
+
+  /** Shows an acknowledgement at once, before its event arrives. */
+  mergeAlert(alert: Alert): void {
+    this.#live = mergeAlert(this.#live, alert);
+    if (this.#past?.alerts[alert.id]) this.#past = mergeAlert(this.#past, alert);
+  }
+
+  /** Time machine: loads and shows the board as it was at `at` (ISO). */
+  async showPast(at: string, signal?: AbortSignal): Promise<void> {
+    const snapshot = await apiFetch<BoardSnapshot>(`/board?at=${encodeURIComponent(at)}`, signal ? { signal } : {});
+    this.#past = boardFromSnapshot(snapshot);
+    this.#pastAt = at;
+  }
+
+  backToLive(): void {
+    this.#past = null;
+    this.#pastAt = null;
+  }
+}

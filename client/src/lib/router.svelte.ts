@@ -1,0 +1,40 @@
+/** The pages of the client; the server serves index.html for each. */
+export type Route = 'board' | 'signin' | 'post' | 'wall';
+
+function routeOf(pathname: string): Route {
+  if (pathname.startsWith('/signin')) return 'signin';
+  if (pathname.startsWith('/post')) return 'post';
+  if (pathname.startsWith('/wall')) return 'wall';
+  return 'board';
+}
+
+/** A tiny history-API router: four pages need no more. */
+class Router {
+  #route = $state<Route>(routeOf(location.pathname));
+  #search = $state(location.search);
+
+  constructor() {
+    window.addEventListener('popstate', () => this.#sync());
+  }
+
+  get route(): Route {
+    return this.#route;
+  }
+
+  get params(): URLSearchParams {
+    return new URLSearchParams(this.#search);
+  }
+
+  navigate(path: string, replace = false): void {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    this.#sync();
+  }
+
+  #sync(): void {
+    this.#route = routeOf(location.pathname);
+    this.#search = location.search;
+  }
+}
+
+export const router = new Router();

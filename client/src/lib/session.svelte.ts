@@ -1,0 +1,51 @@
+import type { Me } from '@pb/shared';
+import { apiFetch, ApiError } from './api';
+
+/** Who is signed in. `undefined` while it is being found out, `null` when nobody is. */
+class Session {
+  #me = $state<Me | null | undefined>(undefined);
+
+  get me(): Me | null | undefined {
+    return this.#me;
+  }
+
+  get canPost(): boolean {
+    return this.#me?.role === 'trust' || this.#me?.role === 'admin';
+  }
+
+  get canAcknowledge(): boolean {
+    return this.#me?.role === 'director' || this.#me?.role === 'admin';
+  }
+
+  /** Asks the server who the session cookie belongs to. */
+  async load(): Promise<void> {
+    try {
+      this.#me = await apiFetch<Me>('/me');
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) this.#me = null;
+      else throw error;
+    }
+  }
+
+  /** Exchanges a key for a session cookie; rejects with `ApiError` when the key is wrong. */
+  async signIn(key: string): Promise<Me> {
+    const me = await apiFetch<Me>('/session', { method: 'POST', body: { key } });
+    this.#me = me;
+    return me;
+  }
+
+  async signOut(): Promise<void> {
+    try {
+      await apiFetch<unknown>('/session', { method: 'DELETE' });
+    } finally {
+      this.#me = null;
+    }
+  }
+
+  /** The server said 401: the session has ended. */
+  expire(): void {
+    this.#me = null;
+  }
+}
+
+export const session = new Session();
