@@ -15,7 +15,7 @@ export default defineConfig({
     // Geometry is one JSON module; keep it in its own chunk so the app code stays small.
     rolldownOptions: {
       output: {
-        advancedChunks: {
+        codeSplitting: {
           groups: [{ name: 'geometry', test: /england_nhs_regions_icbs/ }],
         },
       },

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertEvent, BoardSnapshot } from '@pb/shared';
+import { siteStatus } from './test-fixtures';
+import { applyAlertEvent, applyStatusEvent, boardFromSnapshot, EMPTY_BOARD, mergeAlert, sequenceDecision, sortedAlerts } from './board-reducer';
+
+const snapshot: BoardSnapshot = {
+  seq: 10,
+  asOf: '2026-01-03T09:00:00.000Z',
+  sites: [siteStatus('RHU03'), siteStatus('RHU01')],
+  alerts: [{ id: 'a1', kind: 'critical_incident', site: 'RHU03', region: 'Y59', raisedAt: '2026-01-03T08:00:00.000Z' }],
+};
+
+describe('sequenceDecision', () => {
+  it('applies the next seq and drops ones already applied', () => {
+    expect(sequenceDecision(10, 11, false)).toBe('apply');
+    expect(sequenceDecision(10, 10, false)).toBe('duplicate');
+    expect(sequenceDecision(10, 3, false)).toBe('duplicate');
+  });
+
+  it('reports a gap on an unfiltered subscription only', () => {
+    expect(sequenceDecision(10, 12, false)).toBe('gap');
+    expect(sequenceDecision(10, 12, true)).toBe('apply');
+  });
+
+  it('applies anything before the first board has loaded', () => {
+    expect(sequenceDecision(-1, 57, false)).toBe('apply');
+  });
+});
+
+describe('board reducers', () => {
+  it('builds a board from a snapshot, leaving ended alerts out', () => {
+    const board = boardFromSnapshot({ ...snapshot, alerts: [...snapshot.alerts, { id: 'a2', kind: 'divert', site: 'RHU01', region: 'Y59', raisedAt: '2026-01-03T08:00:00Z', endedAt: '2026-01-03T08:30:00Z' }] });
+    expect(board.seq).toBe(10);
+    expect(Object.keys(board.sites)).toEqual(['RHU03', 'RHU01']);
+    expect(Object.keys(board.alerts)).toEqual(['a1']);
+  });
+
+  it('applies a status event without touching other sites or the old board', () => {
+    const board = boardFromSnapshot(snapshot);
+    const next = applyStatusEvent(board, { seq: 11, site: 'RHU03', status: siteStatus('RHU03', { opel: 4, severity: 4, receivedAt: '2026-01-03T09:05:00.000Z' }) });
+    expect(next.seq).toBe(11);
+    expect(next.sites['RHU03']?.opel).toBe(4);
+    expect(next.sites['RHU01']).toBe(board.sites['RHU01']);
+    expect(board.sites['RHU03']?.opel).toBeNull();
+    expect(next.asOf).toBe('2026-01-03T09:05:00.000Z');
+  });
+
+  it('acknowledges and ends alerts', () => {
+    const board = boardFromSnapshot(snapshot);
+    const raised = snapshot.alerts[0]!;
+    const acked: AlertEvent = { ...raised, seq: 11, acknowledgedBy: 'Director', acknowledgedAt: '2026-01-03T09:10:00.000Z' };
+    const afterAck = applyAlertEvent(board, acked);
+    expect(afterAck.alerts['a1']?.acknowledgedBy).toBe('Director');
+    const afterEnd = applyAlertEvent(afterAck, { ...acked, seq: 12, endedAt: '2026-01-03T10:00:00.000Z' });
+    expect(afterEnd.alerts['a1']).toBeUndefined();
+    expect(afterEnd.seq).toBe(12);
+  });
+
+  it('merges an acknowledgement from the API without moving seq', () => {
+    const board = boardFromSnapshot(snapshot);
+    const merged = mergeAlert(board, { ...snapshot.alerts[0]!, acknowledgedBy: 'D', acknowledgedAt: '2026-01-03T09:10:00Z' });
+    expect(merged.seq).toBe(10);
+    expect(merged.alerts['a1']?.acknowledgedBy).toBe('D');
+  });
+
+  it('orders unacknowledged alerts first, newest first', () => {
+    const alerts = {
+      a: { id: 'a', kind: 'divert' as const, site: 'X', region: 'Y56', raisedAt: '2026-01-03T08:00:00Z' },
+      b: { id: 'b', kind: 'divert' as const, site: 'X', region: 'Y56', raisedAt: '2026-01-03T09:00:00Z' },
+      c: { id: 'c', kind: 'divert' as const, site: 'X', region: 'Y56', raisedAt: '2026-01-03T10:00:00Z', acknowledgedAt: '2026-01-03T10:01:00Z' },
+    };
+    expect(sortedAlerts(alerts).map((alert) => alert.id)).toEqual(['b', 'a', 'c']);
+    expect(EMPTY_BOARD.seq).toBe(-1);
+  });
+});
