@@ -69,7 +69,7 @@ const parser = new XMLParser({
 const EMS_TRAFFIC: Record<string, EdStatus> = { Normal: 'open', Advisory: 'advisory', Closed: 'divert', NotApplicable: 'not_applicable' };
 const CLINICAL: Record<string, number> = { Normal: 1, Level1: 2, Level2: 3, Full: 4 };
 const BED_METRICS = { AdultICU: 'criticalCareOccupancyPct', MedicalSurgical: 'gaOccupancyPct', EmergencyDepartment: 'edOccupancyPct' } as const;
-const INCIDENT_COMMENT = /^Incident:\s*(none|business_continuity|critical|major)\b/i;
+const INCIDENT_COMMENT = /^Incident:\s*(none|business_continuity|critical|major)(?:\s*\((.*)\))?$/is;
 const OPEL_COMMENT = /^OPEL\s*([1-4])$/i;
 const CLOSED_REASON = /^A&E closed(?:\s*[:—-]\s*(.*))?$/is;
 const DIVERT_REASON = /^Ambulances diverted(?:\s*[:—-]\s*(.*))?$/is;
@@ -222,8 +222,12 @@ function readHospital(hospital: XmlNode, site: string): HospitalRead {
     errors.push({ path: 'FacilityStatus', message: `"${facilityStatus}" is not Normal, Compromised, Evacuating or Closed` });
   }
   const incidentComment = comments.map((line) => INCIDENT_COMMENT.exec(line)).find(Boolean);
-  if (!incident && incidentComment) incident = incidentComment[1]!.toLowerCase() as IncidentLevel;
-  if (incident) update.incident = { level: incident };
+  let incidentReason: string | undefined;
+  if (!incident && incidentComment) {
+    incident = incidentComment[1]!.toLowerCase() as IncidentLevel;
+    incidentReason = incidentComment[2]?.trim() || undefined;
+  }
+  if (incident) update.incident = incidentReason ? { level: incident, reason: incidentReason } : { level: incident };
 
   for (const capacity of nodes(child(hospital, 'HospitalBedCapacityStatus')?.BedCapacity)) {
     const types = nodes(capacity.BedType).map(text);

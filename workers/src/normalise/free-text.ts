@@ -148,8 +148,7 @@ function prepareText(body: string): string {
 function findPhrases(text: string, table: PhraseTable): Found[] {
   const found: Found[] = [];
   for (const phrase of table.phrases) {
-    phrase.regex.lastIndex = 0;
-    for (const match of text.matchAll(phrase.regex)) {
+    for (const match of phrase.regexes.flatMap((regex) => [...text.matchAll(regex)])) {
       const start = match.index;
       const destinationGroup = phrase.sets.divertTo?.group;
       const destinationStart = destinationGroup !== undefined ? match.indices?.[destinationGroup]?.[0] : undefined;

@@ -79,7 +79,8 @@ export type PhraseSets = z.infer<typeof setsSchema>;
 export interface CompiledPhrase {
   id: string;
   file: string;
-  regex: RegExp;
+  /** One regex per phrase, so each phrase numbers its groups from 1. */
+  regexes: RegExp[];
   sets: PhraseSets;
   weak: boolean;
   numbers: ReadonlyMap<string, number>;
@@ -150,9 +151,12 @@ export function compilePhraseTables(files: { file: string; content: unknown }[])
       if (earlier) throw new Error(`${where} has the same id as an entry in ${earlier}`);
       ids.set(entry.id, file);
       const sources = entry.phrases ? entry.phrases.map((phrase) => compilePhrase(phrase, num, where)) : [expandPattern(entry.pattern!, num)];
-      const regex = buildRegex(sources, where);
-      checkGroups(regex, entry.sets, where);
-      table.phrases.push({ id: entry.id, file, regex, sets: entry.sets, weak: entry.weak ?? false, numbers });
+      const regexes = sources.map((source, index) => {
+        const regex = buildRegex([source], entry.phrases ? `${where}, phrase ${index + 1}` : where);
+        checkGroups(regex, entry.sets, entry.phrases ? `${where}, phrase "${entry.phrases[index]}"` : where);
+        return regex;
+      });
+      table.phrases.push({ id: entry.id, file, regexes, sets: entry.sets, weak: entry.weak ?? false, numbers });
     }
     for (const [index, reason] of data.reasons.entries()) {
       const where = `Invalid phrase table ${file}: reasons[${index}]`;
