@@ -19,7 +19,7 @@ async function everythingStored(redis: Redis, prefix: string): Promise<string[]>
       else if (type === 'hash') values.push(...Object.entries(await redis.hgetall(key)).flat());
       else if (type === 'list') values.push(...(await redis.lrange(key, 0, -1)));
       else if (type === 'set') values.push(...(await redis.smembers(key)));
-      else if (type === 'zset') values.push(...(await redis.zrange(key, 0, -1)));
+      else if (type === 'zset') values.push(...(await redis.zrange(key, '0', '-1')));
       else if (type === 'stream') values.push(...((await redis.xrange(key, '-', '+')) as [string, string[]][]).flatMap(([id, fields]) => [id, ...fields]));
     }
   } while (cursor !== '0');
