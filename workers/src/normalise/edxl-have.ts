@@ -140,7 +140,7 @@ function matchSite(hospital: XmlNode, reference: ReferenceData): SiteMatch {
   const information = child(child(hospital, 'Organization'), 'OrganizationInformation');
   const codes = new Set<string>();
   for (const identifier of nodes(child(information, 'Identifiers')?.Identifier)) {
-    for (const element of nodes(identifier.IdentifierElement)) {
+    for (const element of asArray(identifier.IdentifierElement)) {
       const value = text(element).toUpperCase();
       if (reference.byCode.has(value)) codes.add(value);
     }
@@ -150,7 +150,7 @@ function matchSite(hospital: XmlNode, reference: ReferenceData): SiteMatch {
   if (code) return { ok: true, site: reference.byCode.get(code)! };
 
   const names = nodes(information?.OrganisationName)
-    .map((name) => nodes(name.NameElement).map(text).join(' ').trim())
+    .map((name) => asArray(name.NameElement).map(text).join(' ').trim())
     .filter(Boolean);
   if (names.length === 0) return { ok: false, message: 'no ODS site code among its identifiers and no organisation name' };
   const index = siteNameIndexFor(reference);
@@ -187,7 +187,7 @@ function readHospital(hospital: XmlNode, site: string): HospitalRead {
         const diverted = DIVERT_REASON.exec(reason);
         if (closed) update.ed.status = 'closed';
         if (closed || diverted) reason = ((closed ?? diverted)![1] ?? '').trim();
-        const comment = nodes(traffic?.CommentText).map(text).map((line) => DIVERT_COMMENT.exec(line)).find(Boolean);
+        const comment = asArray(traffic?.CommentText).map(text).map((line) => DIVERT_COMMENT.exec(line)).find(Boolean);
         if (comment) update.ed.divertTo = comment[1]!.split(/[\s;,]+/).filter(Boolean);
       }
       if (reason) update.ed.reason = reason;
@@ -202,7 +202,7 @@ function readHospital(hospital: XmlNode, site: string): HospitalRead {
   }
 
   const facility = child(hospital, 'HospitalFacilityStatus');
-  const comments = nodes(facility?.CommentText).map(text);
+  const comments = asArray(facility?.CommentText).map(text);
   const clinical = leaf(facility, 'ClinicalStatus');
   if (clinical) {
     const opel = CLINICAL[clinical];
@@ -223,15 +223,14 @@ function readHospital(hospital: XmlNode, site: string): HospitalRead {
   }
   const incidentComment = comments.map((line) => INCIDENT_COMMENT.exec(line)).find(Boolean);
   let incidentReason: string | undefined;
-  if (!incident && incidentComment) {
-    incident = incidentComment[1]!.toLowerCase() as IncidentLevel;
-    incidentReason = incidentComment[2]?.trim() || undefined;
-  }
+  const commentLevel = incidentComment?.[1]?.toLowerCase() as IncidentLevel | undefined;
+  if (!incident) incident = commentLevel;
+  if (incident && incident === commentLevel) incidentReason = incidentComment?.[2]?.trim() || undefined;
   if (incident) update.incident = incidentReason ? { level: incident, reason: incidentReason } : { level: incident };
 
   for (const capacity of nodes(child(hospital, 'HospitalBedCapacityStatus')?.BedCapacity)) {
-    const types = nodes(capacity.BedType).map(text);
-    if (types.length !== 1 || nodes(capacity.SubCategoryBedType).length > 0) continue;
+    const types = asArray(capacity.BedType).map(text);
+    if (types.length !== 1 || asArray(capacity.SubCategoryBedType).length > 0) continue;
     const metric = BED_METRICS[types[0] as keyof typeof BED_METRICS];
     if (!metric) continue;
     for (const counts of nodes(capacity.Capacity)) {
@@ -256,9 +255,13 @@ function readHospital(hospital: XmlNode, site: string): HospitalRead {
   return { ok: true, update: { update: { ...parsed.data, observedAt: parsed.data.observedAt! }, source: 'edxl-have', inferred: false } };
 }
 
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+/** The element children among `value` (text-only elements are strings and left out). */
 function nodes(value: unknown): XmlNode[] {
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((item): item is XmlNode => typeof item === 'object' && item !== null);
+  return asArray(value).filter((item): item is XmlNode => typeof item === 'object' && item !== null);
 }
 
 /** The first child element `name` of `node` that has children of its own. */
