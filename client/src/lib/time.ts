@@ -58,7 +58,8 @@ export function formatRelative(value: string | number | Date | null | undefined,
   const future = diffSeconds < 0;
   const seconds = Math.abs(diffSeconds);
   let text: string;
-  if (seconds < 45) return future ? 'in a moment' : 'just now';
+  // Clocks differ a little between poster, server and browser: a time slightly ahead is "just now".
+  if (seconds < 45 || (future && seconds < 300)) return 'just now';
   if (seconds < 3600) text = `${Math.max(1, Math.round(seconds / 60))} min`;
   else if (seconds < 86_400) text = `${Math.round(seconds / 3600)} h`;
   else {
