@@ -54,13 +54,15 @@ export class UpdateEnqueuer {
         multi.hset(this.keys.update(job.updateId), record).expire(this.keys.update(job.updateId), UPDATE_RECORD_TTL_SECONDS);
       }
       await multi.exec();
-      await this.queue.addBulk(
-        jobs.map((job) => ({
-          name: job.format,
-          data: job,
-          opts: { jobId: job.updateId, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 200 } },
-        })),
-      );
+      const bulk = jobs.map((job) => ({
+        name: job.format,
+        data: job,
+        opts: { jobId: job.updateId, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential' as const, delay: 200 } },
+      }));
+      // addBulk runs in MULTI, where every job re-sends BullMQ's whole Lua script;
+      // one job goes through add(), which uses EVALSHA.
+      if (bulk.length === 1) await this.queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
+      else await this.queue.addBulk(bulk);
     } catch (error) {
       // Nothing half-stored: forget the claim so the poster can safely try again.
       await Promise.allSettled([idemKey ? this.redis.del(idemKey) : Promise.resolve(), ...jobs.map((job) => this.redis.del(this.keys.update(job.updateId)))]);

@@ -52,7 +52,10 @@ export class StatusApplier {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly staleAfterMinutes: number,
-  ) {}
+  ) {
+    // EVALSHA with a fallback to EVAL: the script is sent once per connection, not per update.
+    if (!('applyStatusUpdate' in redis)) redis.defineCommand('applyStatusUpdate', { numberOfKeys: 10, lua: APPLY_SCRIPT });
+  }
 
   /** Applies one normalised update from a posted job. */
   async applyUpdate(site: Site, normalised: NormalisedUpdate, origin: UpdateOrigin): Promise<ApplyOutcome> {
@@ -141,9 +144,7 @@ export class StatusApplier {
     raise: AlertKind[], end: AlertKind[], staleFlag: string, marker: string, now: number,
   ): Promise<ApplyReply> {
     const k = this.keys;
-    const reply = (await this.redis.eval(
-      APPLY_SCRIPT,
-      10,
+    const reply = (await (this.redis as Redis & { applyStatusUpdate: (...args: string[]) => Promise<ApplyReply> }).applyStatusUpdate(
       k.status, k.versions, k.seq, k.events, k.seqTimes, k.history(site.code), k.update(updateId || '-'), k.alerts, k.openAlerts, k.staleSites,
       site.code, String(version), state, statusJson, eventJson, historyJson,
       String(now), new Date(now).toISOString(), raise.join(','), end.join(','), site.region,

@@ -1,0 +1,126 @@
+/**
+ * POST → socket event latency through the whole pipeline (server and workers in
+ * their own processes) with 100 connected board clients, beside the floor of the
+ * same libraries in the same run: a bare BullMQ no-op job, add → completed.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Queue, Worker, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
+import { loadReferenceData } from '@pb/shared/node';
+import { atRate, percentile, REDIS_URL, startBoardProcesses } from './board-processes.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
+const PROBES = 5;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RATES = [100, 500];
+
+interface Row {
+  [key: string]: string | number;
+}
+
+async function bullFloor(rate: number): Promise<number[]> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const prefix = `{bench-floor-${process.pid}-${rate}}:bull`;
+  const queue = new Queue('floor', { connection, prefix });
+  const started = new Map<string, number>();
+  const latencies: number[] = [];
+  const worker = new Worker('floor', async () => undefined, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix, concurrency: 16, removeOnComplete: { count: 100 } });
+  worker.on('completed', (job) => {
+    const t0 = started.get(job.id!);
+    if (t0 !== undefined) latencies.push(performance.now() - t0);
+  });
+  await worker.waitUntilReady();
+  await atRate(rate, SECONDS, async (i) => {
+    const id = `j${i}`;
+    started.set(id, performance.now());
+    await queue.add('noop', {}, { jobId: id, removeOnComplete: 100 });
+  });
+  const deadline = Date.now() + 10_000;
+  while (latencies.length < rate * SECONDS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await connection.quit();
+  return latencies.sort((a, b) => a - b);
+}
+
+export async function runLiveLatency(): Promise<Row[]> {
+  const reference = loadReferenceData();
+  const board = await startBoardProcesses();
+  const rows: Row[] = [];
+  try {
+    const keyResponse = await fetch(`${board.url}/api/v1/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'display', label: 'bench display' }),
+    });
+    const displayKey = ((await keyResponse.json()) as { key: string }).key;
+
+    // The other 95 clients live in a child process, so this one only measures.
+    const listeners = fork(fileURLToPath(new URL('./listeners.ts', import.meta.url)), [board.url, displayKey, String(CLIENTS - PROBES)], { execArgv: ['--import', 'tsx'] });
+    await new Promise<void>((resolve) => listeners.once('message', () => resolve()));
+
+    const probes: Socket[] = [];
+    const sent = new Map<string, number>();
+    let latencies: number[] = [];
+    for (let i = 0; i < PROBES; i++) {
+      const socket = io(`${board.url}/board`, { auth: { token: displayKey }, transports: ['websocket'] });
+      socket.on('status', (event: { status: { note: string | null } }) => {
+        const t0 = sent.get(event.status.note ?? '');
+        if (t0 !== undefined) latencies.push(performance.now() - t0);
+      });
+      await socket.emitWithAck('subscribe', {});
+      probes.push(socket);
+    }
+
+    for (const rate of RATES) {
+      latencies = [];
+      sent.clear();
+      let posted = 0;
+      let failed = 0;
+      await atRate(rate, SECONDS, async (i) => {
+        const site = reference.sites[i % reference.sites.length]!;
+        const token = `bench-${rate}-${i}`;
+        sent.set(token, performance.now());
+        const response = await fetch(`${board.url}/api/v1/updates`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ site: site.code, opel: (i % 4) + 1, metrics: { longestWaitHours: i % 12 }, note: token }),
+        });
+        const body = (await response.json()) as { updates?: { id: string }[] };
+        if (response.status !== 202 || !body.updates) {
+          failed++;
+          return;
+        }
+        posted++;
+      });
+      const expected = posted * PROBES;
+      const deadline = Date.now() + 15_000;
+      while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const floor = await bullFloor(rate);
+      rows.push({
+        'rate (updates/s)': rate,
+        clients: CLIENTS,
+        posted,
+        'failed posts': failed,
+        'events at probes': `${latencies.length}/${expected}`,
+        'p50 ms': sorted.length ? +percentile(sorted, 50).toFixed(1) : NaN,
+        'p99 ms': sorted.length ? +percentile(sorted, 99).toFixed(1) : NaN,
+        'floor p50 ms (bare BullMQ no-op)': +percentile(floor, 50).toFixed(1),
+        'floor p99 ms': +percentile(floor, 99).toFixed(1),
+        'p99 / floor p99': +(percentile(sorted, 99) / percentile(floor, 99)).toFixed(1),
+      });
+    }
+    listeners.send('count');
+    const counts = await new Promise<{ received: number }>((resolve) => listeners.once('message', (m) => resolve(m as { received: number })));
+    for (const row of rows) row['other clients received (all rates)'] = counts.received;
+    listeners.kill();
+    for (const socket of probes) socket.disconnect();
+  } finally {
+    await board.stop();
+  }
+  return rows;
+}
