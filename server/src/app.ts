@@ -21,6 +21,8 @@ import { keysRouter } from './routes/keys.js';
 import { rejectionsRouter } from './routes/rejections.js';
 import { sessionRouter } from './routes/session.js';
 import { updatesRouter } from './routes/updates.js';
+import { derogationsRouter } from './routes/derogations.js';
+import { DerogationStore } from './derogations/derogation-store.js';
 import { toMe } from './auth/api-keys.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../../client/dist/', import.meta.url));
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(updatesRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, enqueuer: new UpdateEnqueuer(deps.redis, deps.keys, deps.queue), postedCounter: deps.metrics.updatesPosted }));
   api.use(boardRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, reader: deps.reader }));
   api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference }));
+  api.use(derogationsRouter({ store: new DerogationStore(deps.redis, deps.keys), reference: deps.reference }));
   api.use(rejectionsRouter({ redis: deps.redis, keys: deps.keys }));
   api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference }));
   api.use(notFoundHandler);

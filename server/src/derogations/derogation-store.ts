@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import {
+  DEROGATION_STATES,
+  DEROGATION_TRANSITIONS,
+  derogationSchema,
+  type Derogation,
+  type DerogationCreate,
+  type DerogationState,
+  type RedisKeys,
+  type Site,
+} from '@pb/shared';
+import { ApiError } from '../http/api-error.js';
+
+const SCRIPT = readFileSync(new URL('./save-derogation.lua', import.meta.url), 'utf8');
+
+/** Per-region counts, e.g. "27 requests · 1 approved · 24 declined". */
+export type DerogationSummary = { total: number } & Record<DerogationState, number>;
+
+export function summariseDerogations(derogations: Derogation[]): Record<string, DerogationSummary> {
+  const byRegion: Record<string, DerogationSummary> = {};
+  const empty = (): DerogationSummary => ({ total: 0, ...Object.fromEntries(DEROGATION_STATES.map((state) => [state, 0])) }) as DerogationSummary;
+  for (const derogation of derogations) {
+    for (const key of [derogation.region, 'ENG']) {
+      const summary = (byRegion[key] ??= empty());
+      summary.total++;
+      summary[derogation.state]++;
+    }
+  }
+  return byRegion;
+}
+
+/** Strike-time derogation requests and their state changes, each change an event. */
+export class DerogationStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async list(): Promise<Derogation[]> {
+    const all = await this.redis.hvals(this.keys.derogations);
+    return all.map((json) => derogationSchema.parse(JSON.parse(json))).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async get(id: string): Promise<Derogation | null> {
+    const json = await this.redis.hget(this.keys.derogations, id);
+    return json ? derogationSchema.parse(JSON.parse(json)) : null;
+  }
+
+  async create(site: Site, request: DerogationCreate, by: string): Promise<{ derogation: Derogation; seq: number }> {
+    const now = new Date().toISOString();
+    const derogation: Derogation = {
+      id: `d_${randomBytes(8).toString('hex')}`,
+      site: site.code,
+      trust: site.trust,
+      region: site.region,
+      service: request.service,
+      staffRequested: request.staffRequested,
+      ...(request.reason ? { reason: request.reason } : {}),
+      state: 'submitted',
+      createdAt: now,
+      updatedAt: now,
+      createdBy: by,
+      history: [{ state: 'submitted', at: now, by }],
+    };
+    const seq = await this.save(derogation.id, '', derogation);
+    if (seq < 0) throw new ApiError(409, 'conflict', 'A derogation request with this id already exists; try again.');
+    return { derogation, seq };
+  }
+
+  /** Moves a request to a new state, refusing moves the lifecycle does not allow. */
+  async changeState(current: Derogation, currentJson: string, state: DerogationState, by: string, note?: string): Promise<Derogation> {
+    if (!DEROGATION_TRANSITIONS[current.state].includes(state)) {
+      const allowed = DEROGATION_TRANSITIONS[current.state];
+      throw new ApiError(409, 'invalid_transition', `A ${current.state} request cannot become ${state}${allowed.length ? `; it can become ${allowed.join(' or ')}` : '; it is final'}.`, [{ path: 'state', message: `cannot go from ${current.state} to ${state}` }]);
+    }
+    const now = new Date().toISOString();
+    const next: Derogation = { ...current, state, updatedAt: now, history: [...current.history, { state, at: now, by, ...(note ? { note } : {}) }] };
+    const seq = await this.save(current.id, currentJson, next);
+    if (seq < 0) throw new ApiError(409, 'conflict', 'The request changed while you were updating it; reload and try again.');
+    return next;
+  }
+
+  async rawJson(id: string): Promise<string | null> {
+    return this.redis.hget(this.keys.derogations, id);
+  }
+
+  private async save(id: string, expected: string, derogation: Derogation): Promise<number> {
+    const k = this.keys;
+    return (await this.redis.eval(SCRIPT, 4, k.derogations, k.seq, k.events, k.seqTimes, id, expected, JSON.stringify(derogation), String(Date.now()))) as number;
+  }
+}
