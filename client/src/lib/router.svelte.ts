@@ -12,6 +12,7 @@ function routeOf(pathname: string): Route {
 class Router {
   #route = $state<Route>(routeOf(location.pathname));
   #search = $state(location.search);
+  #path = $state(location.pathname);
 
   constructor() {
     window.addEventListener('popstate', () => this.#sync());
@@ -19,6 +20,12 @@ class Router {
 
   get route(): Route {
     return this.#route;
+  }
+
+  /** `/sites/RHU03` opens the board with that site's panel (a shareable link). */
+  get siteInPath(): string | null {
+    const match = /^\/sites\/([A-Za-z0-9]{3,10})\/?$/.exec(this.#path);
+    return match?.[1]?.toUpperCase() ?? null;
   }
 
   get params(): URLSearchParams {
@@ -34,6 +41,7 @@ class Router {
   #sync(): void {
     this.#route = routeOf(location.pathname);
     this.#search = location.search;
+    this.#path = location.pathname;
   }
 }
 

@@ -33,6 +33,11 @@ describe('buildUpdate', () => {
     expect(validateUpdate(update)).toEqual([]);
   });
 
+  it('stamps an update with the moment it is sent when the time was left as it is', () => {
+    const initial = valuesFromStatus(current);
+    expect(buildUpdate('RHU03', null, initial, valuesFromStatus(current), now).update.observedAt).toBe('2026-01-03T09:30:00.000Z');
+  });
+
   it('maps unknown OPEL to null and a cleared note to null', () => {
     const initial = valuesFromStatus(current);
     const values = { ...valuesFromStatus(current), opel: 'unknown' as const, note: '' };

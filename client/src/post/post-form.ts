@@ -73,11 +73,13 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /**
  * The partial canonical update for what the user changed (SPEC §10: a field not named
  * is left as it is), plus errors the schema cannot see (unreadable numbers and dates,
- * a time in the future). Site and observedAt are always sent. Pure.
+ * a time in the future). Site and observedAt are always sent; `observedAtLocal` null
+ * means "now" to the second (a minute-precision default could fall before an update
+ * made moments earlier and be superseded). Pure.
  */
 export function buildUpdate(
   site: string,
-  observedAtLocal: string,
+  observedAtLocal: string | null,
   initial: FormValues,
   values: FormValues,
   now: number,
@@ -85,7 +87,7 @@ export function buildUpdate(
   const errors: FieldError[] = [];
   const update: CanonicalUpdateInput = { site };
 
-  const observedAt = fromUkLocalInput(observedAtLocal);
+  const observedAt = observedAtLocal === null ? new Date(now).toISOString() : fromUkLocalInput(observedAtLocal);
   if (!observedAt) errors.push({ path: 'observedAt', message: 'Enter the date and time this status was true' });
   else if (Date.parse(observedAt) > now + MAX_FUTURE_SKEW_MS) errors.push({ path: 'observedAt', message: 'must not be in the future' });
   else update.observedAt = observedAt;
