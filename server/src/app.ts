@@ -22,6 +22,7 @@ import { rejectionsRouter } from './routes/rejections.js';
 import { sessionRouter } from './routes/session.js';
 import { updatesRouter } from './routes/updates.js';
 import { derogationsRouter } from './routes/derogations.js';
+import { exportsRouter } from './routes/exports.js';
 import { DerogationStore } from './derogations/derogation-store.js';
 import { toMe } from './auth/api-keys.js';
 
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(boardRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, reader: deps.reader }));
   api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference }));
   api.use(derogationsRouter({ store: new DerogationStore(deps.redis, deps.keys), reference: deps.reference }));
+  api.use(exportsRouter({ reader: deps.reader, reference: deps.reference }));
   api.use(rejectionsRouter({ redis: deps.redis, keys: deps.keys }));
   api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference }));
   api.use(notFoundHandler);

@@ -13,3 +13,4 @@ export * from './rules/severity.js';
 export * from './rules/project-status.js';
 export * from './rules/alerts.js';
 export * from './rules/validation-errors.js';
+export * from './london-time.js';

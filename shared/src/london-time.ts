@@ -39,8 +39,13 @@ export function londonLocalToUtc(date: string, hour: number, minute: number): st
   return new Date(instant).toISOString().replace('.000Z', 'Z');
 }
 
-/** An ISO instant as London local time with its offset, e.g. 2026-07-03T10:15:00+01:00. */
-export function toLondonIso(iso: string): string {
+/**
+ * An ISO instant as London local time with its offset, e.g. 2026-07-03T10:15:00+01:00:
+ * local to read, and still unambiguous in the repeated hour of late October.
+ * Returns '' for a missing or unreadable time.
+ */
+export function toLondonIso(iso: string | null | undefined): string {
+  if (!iso) return '';
   const instant = Date.parse(iso);
   if (Number.isNaN(instant)) return '';
   const offset = londonOffsetMinutes(instant);

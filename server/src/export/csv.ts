@@ -1,5 +1,5 @@
 import { METRIC_NAMES, type MetricName, type SiteStatus } from '@pb/shared';
-import { toLondonIso } from './london-time.js';
+import { toLondonIso } from '@pb/shared';
 
 /**
  * Metric columns, named as the per-site CSV import names them

@@ -96,7 +96,17 @@ function draftsFor(req: Request, caller: Caller, body: string, deps: UpdatesRout
   };
   switch (type) {
     case 'application/json':
-      return { jobs: jsonDrafts(body, caller, deps.reference).map((update) => ({ ...base, format: 'json', source: caller.viaSession ? 'form' : 'api', body: update })), rowErrors: [] };
+      return {
+        jobs: jsonDrafts(body, caller, deps.reference).map((update) => ({
+          ...base,
+          format: 'json',
+          source: caller.viaSession ? 'form' : 'api',
+          body: update,
+          // Recorded on the update, so a director's read of it can be checked against their regions.
+          site: String((update as { site: string }).site).toUpperCase(),
+        })),
+        rowErrors: [],
+      };
     case 'text/plain':
       return { jobs: [textDraft(req, body, caller, deps.reference, base)], rowErrors: [] };
     case 'text/csv':

@@ -41,7 +41,7 @@ import {
 } from '@pb/shared';
 import type { ReferenceData } from '@pb/shared/node';
 import { rejected, type NormaliseResult } from './result.js';
-import { londonLocalToUtc } from './london-time.js';
+import { londonLocalToUtc } from '@pb/shared';
 
 /** The per-site CSV column of each metric (also used by the CSV export). */
 export const METRIC_COLUMN: Record<MetricName, string> = {
