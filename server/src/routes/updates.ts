@@ -12,7 +12,7 @@ import {
   type UpdateState,
 } from '@pb/shared';
 import type { ReferenceData } from '@pb/shared/node';
-import { requireRole, type Caller } from '../auth/authenticate.js';
+import { readableRegions, requireRole, type Caller } from '../auth/authenticate.js';
 import { ApiError, badRequest, forbidden, notFound, type ErrorDetail } from '../http/api-error.js';
 import { parseJsonBody } from '../ingest/parse-json-body.js';
 import type { JobDraft, QueuedUpdate, UpdateEnqueuer } from '../ingest/enqueue-updates.js';
@@ -59,8 +59,9 @@ export function updatesRouter(deps: UpdatesRouteDeps): Router {
     const caller = req.caller!;
     const record = await deps.redis.hgetall(deps.keys.update(req.params.id ?? ''));
     if (!record.id) throw notFound(`No update with id ${req.params.id}.`);
-    const mayRead = caller.role === 'admin' || caller.role === 'director' || record.keyId === caller.id;
-    if (!mayRead) throw notFound(`No update with id ${req.params.id}.`);
+    if (caller.role === 'display') throw forbidden('Display keys cannot read individual updates.');
+    if (caller.role === 'director' && !inDirectorScope(caller, record, deps.reference)) throw forbidden('This update is about a site outside this key’s regions.');
+    if (caller.role === 'trust' && record.keyId !== caller.id) throw forbidden('Trust keys read only the updates they posted.');
     const result: UpdateResult = {
       id: record.id,
       state: record.state as UpdateState,
@@ -72,6 +73,17 @@ export function updatesRouter(deps: UpdatesRouteDeps): Router {
   });
 
   return router;
+}
+
+/** A director scoped to regions reads only updates about sites in them. */
+function inDirectorScope(caller: Caller, record: Record<string, string>, reference: ReferenceData): boolean {
+  const regions = readableRegions(caller);
+  if (regions === null) return true;
+  const codes = (record.sites ?? record.site ?? '').split(',').filter(Boolean);
+  return codes.some((code) => {
+    const site = reference.byCode.get(code);
+    return site !== undefined && regions.has(site.region);
+  });
 }
 
 function readIdempotencyKey(req: Request): string | undefined {
