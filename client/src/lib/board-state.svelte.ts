@@ -26,7 +26,18 @@ export interface BoardStateOptions {
  * the change feed, and (time machine) a past state shown instead of the live one while
  * live events keep being applied in the background.
  */
+/**
+ * Events are applied at once to a plain working copy (so seq and gap decisions are
+ * always current) and published to the screen at most this often: a lone event shows
+ * at once, a burst of thousands re-renders the board a few times a second, not per event.
+ */
+const PUBLISH_EVERY_MS = 250;
+
 export class BoardState {
+  #working: BoardData = EMPTY_BOARD;
+  #workingFeed: FeedItem[] = [];
+  #publishTimer: ReturnType<typeof setTimeout> | null = null;
+  #publishedAt = 0;
   #live = $state.raw<BoardData>(EMPTY_BOARD);
   #past = $state.raw<BoardData | null>(null);
   #pastAt = $state<string | null>(null);
@@ -42,9 +53,14 @@ export class BoardState {
     return this.#options.filtered;
   }
 
-  /** The live board, whatever is on screen. */
+  /** The live board as last published to the screen, whatever is on screen. */
   get live(): BoardData {
     return this.#live;
+  }
+
+  /** The last seq applied (may be ahead of what is on screen by one publish interval). */
+  get lastSeq(): number {
+    return this.#working.seq;
   }
 
   /** What the screen shows: the past board in time-machine mode, otherwise the live one. */
@@ -72,7 +88,7 @@ export class BoardState {
     return this.#feed;
   }
 
-  siteName = (code: string): string => this.#catalogue[code]?.name ?? this.#live.sites[code]?.name ?? code;
+  siteName = (code: string): string => this.#catalogue[code]?.name ?? this.#working.sites[code]?.name ?? code;
 
   /** Loads the reference sites (positions, trust and region names). */
   async loadCatalogue(): Promise<void> {
@@ -85,43 +101,78 @@ export class BoardState {
   /** First paint from `GET /board`; ignored if the socket has already delivered a board. */
   async loadInitial(signal?: AbortSignal): Promise<void> {
     const snapshot = await apiFetch<BoardSnapshot>('/board', signal ? { signal } : {});
-    if (!isLoaded(this.#live)) this.#live = boardFromSnapshot(snapshot);
+    if (!isLoaded(this.#working)) {
+      this.#working = boardFromSnapshot(snapshot);
+      this.#publish();
+    }
   }
 
   /** A `snapshot` event replaces the live board, whatever its seq (the server may have been reset). */
   applySnapshot(snapshot: BoardSnapshot): void {
-    this.#live = boardFromSnapshot(snapshot);
+    this.#working = boardFromSnapshot(snapshot);
+    this.#publish();
   }
 
   handleStatus(event: StatusEvent): SeqDecision {
-    const decision = sequenceDecision(this.#live.seq, event.seq, this.#options.filtered);
+    const decision = sequenceDecision(this.#working.seq, event.seq, this.#options.filtered);
     if (decision !== 'apply') return decision;
-    this.#live = applyStatusEvent(this.#live, event);
-    if (this.#options.feed) this.#feed = prependCapped(this.#feed, feedItemFromStatus(event, this.siteName));
+    this.#working = applyStatusEvent(this.#working, event);
+    if (this.#options.feed) this.#workingFeed = prependCapped(this.#workingFeed, feedItemFromStatus(event, this.siteName));
+    this.#schedulePublish();
     return decision;
   }
 
   handleAlert(event: AlertEvent): SeqDecision {
-    const decision = sequenceDecision(this.#live.seq, event.seq, this.#options.filtered);
+    const decision = sequenceDecision(this.#working.seq, event.seq, this.#options.filtered);
     if (decision !== 'apply') return decision;
     if (this.#options.feed) {
-      this.#feed = prependCapped(this.#feed, feedItemFromAlert(event, this.#live.alerts[event.id], this.#live.sites[event.site]));
+      this.#workingFeed = prependCapped(this.#workingFeed, feedItemFromAlert(event, this.#working.alerts[event.id], this.#working.sites[event.site]));
     }
-    this.#live = applyAlertEvent(this.#live, event);
+    this.#working = applyAlertEvent(this.#working, event);
+    this.#schedulePublish();
     return decision;
   }
 
   /** An event that carries nothing the board shows (a derogation) still moves `seq`. */
   handleOtherEvent(seq: number): SeqDecision {
-    const decision = sequenceDecision(this.#live.seq, seq, this.#options.filtered);
-    if (decision === 'apply') this.#live = advanceSeq(this.#live, seq);
+    const decision = sequenceDecision(this.#working.seq, seq, this.#options.filtered);
+    if (decision === 'apply') {
+      this.#working = advanceSeq(this.#working, seq);
+      this.#schedulePublish();
+    }
     return decision;
   }
 
   /** Shows an acknowledgement at once, before its event arrives. */
   mergeAlert(alert: Alert): void {
-    this.#live = mergeAlert(this.#live, alert);
+    this.#working = mergeAlert(this.#working, alert);
+    this.#publish();
     if (this.#past?.alerts[alert.id]) this.#past = mergeAlert(this.#past, alert);
+  }
+
+  /** Stops the pending publish; call when the page goes away. */
+  destroy(): void {
+    if (this.#publishTimer) clearTimeout(this.#publishTimer);
+    this.#publishTimer = null;
+  }
+
+  #schedulePublish(): void {
+    if (this.#publishTimer) return;
+    const wait = Math.max(0, this.#publishedAt + PUBLISH_EVERY_MS - Date.now());
+    this.#publishTimer = setTimeout(() => {
+      this.#publishTimer = null;
+      this.#publish();
+    }, wait);
+  }
+
+  #publish(): void {
+    if (this.#publishTimer) {
+      clearTimeout(this.#publishTimer);
+      this.#publishTimer = null;
+    }
+    this.#publishedAt = Date.now();
+    this.#live = this.#working;
+    this.#feed = this.#workingFeed;
   }
 
   /** Time machine: loads and shows the board as it was at `at` (ISO). */

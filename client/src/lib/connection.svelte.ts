@@ -124,7 +124,7 @@ export class BoardConnection {
   #subscribe(): void {
     const socket = this.#socket;
     if (!socket?.connected) return;
-    const last = this.#board.live.seq;
+    const last = this.#board.lastSeq;
     const request: SubscribeRequest = last >= 0 ? { since: last } : {};
     socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', request, (error: Error | null, ack: Ack<SubscribeResult>) => {
       if (socket !== this.#socket) return;
