@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisProvenance, type HistoryEntry } from './history';
+import { axisProvenance, describePostedUpdate, type HistoryEntry } from './history';
 import { siteStatus } from '../lib/test-fixtures';
 
 function entry(seq: number, source: HistoryEntry['source'], actor: string, overrides: Parameters<typeof siteStatus>[1], state: HistoryEntry['state'] = 'applied'): HistoryEntry {
@@ -11,10 +11,10 @@ describe('axisProvenance', () => {
   it('finds the update that last changed each axis', () => {
     const entries = [
       entry(3, 'api', 'Integration', { opel: 3, incident: { level: 'critical' } }),
-      entry(2, 'text', 'Phone line', { opel: 3, inferred: true }, 'superseded'),
+      { ...entry(2, 'text', 'Phone line', {}, 'superseded'), status: undefined, update: { site: 'X', opel: 1 } },
       entry(1, 'form', 'Site manager', { opel: 3 }),
     ];
-    const current = entries[0]!.status;
+    const current = entries[0]!.status!;
     const provenance = axisProvenance(current, entries);
     expect(provenance.incident).toMatchObject({ source: 'api', actor: 'Integration' });
     expect(provenance.opel).toMatchObject({ source: 'form', actor: 'Site manager' });
@@ -23,5 +23,12 @@ describe('axisProvenance', () => {
   it('falls back to the current status without history', () => {
     const current = siteStatus('X', { source: 'csv', actor: 'Sitrep', opel: 2 });
     expect(axisProvenance(current, []).opel).toMatchObject({ source: 'csv', actor: 'Sitrep' });
+  });
+});
+
+describe('describePostedUpdate', () => {
+  it('names the fields a superseded update posted', () => {
+    expect(describePostedUpdate({ site: 'X', opel: 3, incident: { level: 'critical' } })).toBe('OPEL 3, critical incident');
+    expect(describePostedUpdate(undefined)).toBe('details not recorded');
   });
 });

@@ -1,6 +1,11 @@
-import type { SiteStatus, Source } from '@pb/shared';
+import type { CanonicalUpdate, SiteStatus, Source } from '@pb/shared';
+import { ED_LABELS, INCIDENT_LABELS } from '../lib/feed';
 
-/** One entry of `GET /sites/:code/history`, newest first. */
+/**
+ * One entry of `GET /sites/:code/history`, newest first. An applied entry carries the
+ * status it produced; a superseded one (older than the status it arrived after) carries
+ * only the update it posted.
+ */
 export interface HistoryEntry {
   seq: number;
   state: 'applied' | 'superseded';
@@ -9,7 +14,28 @@ export interface HistoryEntry {
   actor: string;
   updateId: string;
   source: Source;
-  status: SiteStatus;
+  status?: SiteStatus;
+  update?: Partial<CanonicalUpdate>;
+}
+
+/** An applied entry, which always has its status. */
+export type AppliedEntry = HistoryEntry & { status: SiteStatus };
+
+export function isApplied(entry: HistoryEntry): entry is AppliedEntry {
+  return entry.state === 'applied' && entry.status !== undefined && entry.status !== null;
+}
+
+/** Words for what a superseded update posted, e.g. "OPEL 3, critical incident". */
+export function describePostedUpdate(update: Partial<CanonicalUpdate> | undefined): string {
+  if (!update) return 'details not recorded';
+  const parts: string[] = [];
+  const opel = update.opel !== undefined ? update.opel : update.reap;
+  if (opel !== undefined) parts.push(opel === null ? 'OPEL unknown' : `OPEL ${opel}`);
+  if (update.incident) parts.push(INCIDENT_LABELS[update.incident.level]);
+  if (update.ed) parts.push(ED_LABELS[update.ed.status]);
+  if (update.metrics && Object.keys(update.metrics).length > 0) parts.push(`${Object.keys(update.metrics).length} metric(s)`);
+  if (update.note !== undefined) parts.push('note');
+  return parts.length > 0 ? parts.join(', ') : 'no fields';
 }
 
 export type Axis = 'opel' | 'incident' | 'ed' | 'metrics' | 'note';
@@ -32,7 +58,7 @@ function axisValue(status: SiteStatus, axis: Axis): string {
  * current status's own provenance when the history does not reach that far. Pure.
  */
 export function axisProvenance(current: SiteStatus, entries: readonly HistoryEntry[]): Record<Axis, Provenance> {
-  const applied = entries.filter((entry) => entry.state === 'applied');
+  const applied = entries.filter(isApplied);
   const fallback: Provenance = { source: current.source, actor: current.actor, observedAt: current.observedAt, inferred: current.inferred };
   const result = {} as Record<Axis, Provenance>;
   for (const axis of ['opel', 'incident', 'ed', 'metrics', 'note'] as const) {
