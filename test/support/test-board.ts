@@ -37,13 +37,13 @@ export interface TestBoard {
  * A real board for a test: server and workers in this process against the real
  * Redis, under a prefix of its own that is deleted afterwards.
  */
-export async function startTestBoard(overrides: Partial<Config> = {}, options: { workers?: boolean } = {}): Promise<TestBoard> {
+export async function startTestBoard(overrides: Partial<Config> = {}, options: { workers?: boolean; redisUrl?: string } = {}): Promise<TestBoard> {
   const prefix = uniquePrefix();
   const config = testConfig(prefix, overrides);
   const logger = createLogger('test', 'silent');
   const workers = options.workers === false ? { close: async () => undefined } : await startWorkers(config, reference, logger);
   const server = await startServer(config, reference, logger);
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(options.redisUrl ?? REDIS_URL);
   return {
     url: `http://127.0.0.1:${server.port}`,
     prefix,
