@@ -167,9 +167,19 @@ describe('authentication and authorisation (SPEC §4, §10)', () => {
     }
     const stillOpen = await call('admin', 'GET', '/alerts');
     expect(stillOpen.body.alerts.find((alert: { id: string }) => alert.id === alertId).acknowledgedBy).toBeUndefined();
+    const watcher = await connectBoard(board.url, keys.display);
+    const ackEvent = new Promise<{ seq: number; id: string; acknowledgedBy?: string }>((resolve) => watcher.on('alert', (event) => event.id === alertId && resolve(event)));
+    expect(await subscribe(watcher)).toMatchObject({ ok: true });
+    const seqBefore = (await call('admin', 'GET', '/board')).body.seq as number;
     const acked = await call('director', 'POST', `/alerts/${alertId}/ack`);
     expect(acked.status).toBe(200);
     expect(acked.body).toMatchObject({ id: alertId, acknowledgedBy: 'South East director', acknowledgedAt: expect.any(String) });
+    // The acknowledgement reaches every board as an alert event with a new seq.
+    try {
+      expect(await ackEvent).toMatchObject({ id: alertId, seq: seqBefore + 1, acknowledgedBy: 'South East director', acknowledgedAt: expect.any(String) });
+    } finally {
+      watcher.disconnect();
+    }
     const byAdmin = await call('admin', 'POST', `/alerts/${alertId}/ack`);
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.body.acknowledgedBy).toBe('South East director');
@@ -270,6 +280,14 @@ describe('authentication and authorisation (SPEC §4, §10)', () => {
     const viaCookie = await api(board.url, undefined, 'GET', '/board', undefined, { cookie });
     expect(viaCookie.status).toBe(200);
     expect(viaCookie.body.sites.every((site: { region: string }) => site.region === 'Y56')).toBe(true);
+
+    // Revoking the key ends its sessions at once.
+    const doomed = await api(board.url, keys.admin, 'POST', '/keys', { role: 'display', label: 'doomed browser' });
+    const session = await api(board.url, undefined, 'POST', '/session', { key: doomed.body.key });
+    const doomedCookie = (session.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect((await api(board.url, undefined, 'GET', '/me', undefined, { cookie: doomedCookie })).status).toBe(200);
+    expect((await call('admin', 'DELETE', `/keys/${doomed.body.id}`)).status).toBe(200);
+    expect((await api(board.url, undefined, 'GET', '/me', undefined, { cookie: doomedCookie })).status).toBe(401);
   });
 
   it('sends the security headers on every response', async () => {

@@ -41,6 +41,20 @@ describe('Idempotency-Key', () => {
     expect((await history('RHU03')).filter((entry) => entry.updateId === id)).toHaveLength(1);
   });
 
+  it('every concurrent duplicate returns an id that GET /updates/:id already knows', async () => {
+    const body = { site: 'RHU03', metrics: { over12hPct: 7 } };
+    const responses = await Promise.all(Array.from({ length: 10 }, async () => {
+      const posted = await post(trustKey, body, 'readable-1');
+      // Read at once: a 202 promises the update exists (queued or further on).
+      const read = posted.status === 202 ? await api(board.url, trustKey, 'GET', `/updates/${posted.body.updates[0].id}`) : undefined;
+      return { posted, read };
+    }));
+    expect(responses.map((r) => r.posted.status)).toEqual(Array(10).fill(202));
+    expect(responses.map((r) => r.read?.status)).toEqual(Array(10).fill(200));
+    expect(new Set(responses.map((r) => r.read!.body.id)).size).toBe(1);
+    expect(await waitForUpdate(board, responses[0]!.posted.body.updates[0].id)).toMatchObject({ state: 'applied' });
+  });
+
   it('a repeat after the update applied returns the same id and changes nothing', async () => {
     const body = { site: 'RHU03', opel: 3, note: 'once' };
     const first = await post(trustKey, body, 'sequential-1');
