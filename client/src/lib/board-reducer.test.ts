@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent, BoardSnapshot } from '@pb/shared';
-import { siteStatus } from './test-fixtures';
-import { applyAlertEvent, applyStatusEvent, boardFromSnapshot, EMPTY_BOARD, mergeAlert, sequenceDecision, sortedAlerts } from './board-reducer';
+import { derogation, siteStatus } from './test-fixtures';
+import { applyAlertEvent, applyDerogationEvent, applyStatusEvent, boardFromSnapshot, EMPTY_BOARD, mergeAlert, mergeDerogation, sequenceDecision, sortedAlerts } from './board-reducer';
 
 const snapshot: BoardSnapshot = {
   seq: 10,
@@ -71,5 +71,32 @@ describe('board reducers', () => {
     };
     expect(sortedAlerts(alerts).map((alert) => alert.id)).toEqual(['b', 'a', 'c']);
     expect(EMPTY_BOARD.seq).toBe(-1);
+  });
+});
+
+describe('derogation requests on the board', () => {
+  it('applies a derogation event by id and moves seq', () => {
+    const board = boardFromSnapshot(snapshot);
+    const created = applyDerogationEvent(board, { seq: 11, derogation: derogation('d1') });
+    expect(created.seq).toBe(11);
+    expect(created.derogations.d1?.state).toBe('submitted');
+    expect(created.sites).toBe(board.sites);
+    const reviewed = applyDerogationEvent(created, { seq: 12, derogation: derogation('d1', {}, ['under_review']) });
+    expect(reviewed.derogations.d1?.state).toBe('under_review');
+    expect(created.derogations.d1?.state).toBe('submitted');
+  });
+
+  it('keeps the requests through a snapshot, which does not carry them', () => {
+    const held = applyDerogationEvent(boardFromSnapshot(snapshot), { seq: 11, derogation: derogation('d1') });
+    expect(boardFromSnapshot({ ...snapshot, seq: 20 }, held.derogations).derogations.d1).toBeDefined();
+    expect(boardFromSnapshot(snapshot).derogations).toEqual({});
+  });
+
+  it('merges a PATCH answer without moving seq, and not over a newer event', () => {
+    const board = applyDerogationEvent(boardFromSnapshot(snapshot), { seq: 11, derogation: derogation('d1', {}, ['under_review', 'approved']) });
+    expect(mergeDerogation(board, derogation('d1', {}, ['under_review']))).toBe(board);
+    const revoked = mergeDerogation(board, derogation('d1', {}, ['under_review', 'approved', 'revoked']));
+    expect(revoked.seq).toBe(11);
+    expect(revoked.derogations.d1?.state).toBe('revoked');
   });
 });

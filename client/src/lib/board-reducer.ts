@@ -1,4 +1,5 @@
-import type { Alert, AlertEvent, BoardSnapshot, SiteStatus, StatusEvent } from '@pb/shared';
+import type { Alert, AlertEvent, BoardSnapshot, DerogationEvent, SiteStatus, StatusEvent } from '@pb/shared';
+import { applyDerogation, type DerogationMap } from './derogations';
 
 /**
  * The board as the client holds it. Immutable: every reducer returns a new object and
@@ -12,21 +13,29 @@ export interface BoardData {
   sites: Readonly<Record<string, SiteStatus>>;
   /** Open alerts by id; an alert that has ended leaves the board. */
   alerts: Readonly<Record<string, Alert>>;
+  /**
+   * Derogation requests by id. The board snapshot does not carry them: they come from
+   * `GET /derogations` after each snapshot and from `derogation` events.
+   */
+  derogations: DerogationMap;
 }
 
-export const EMPTY_BOARD: BoardData = Object.freeze({ seq: -1, asOf: null, sites: {}, alerts: {} });
+export const EMPTY_BOARD: BoardData = Object.freeze({ seq: -1, asOf: null, sites: {}, alerts: {}, derogations: {} });
 
 export function isLoaded(board: BoardData): boolean {
   return board.seq >= 0;
 }
 
-/** Replaces the board with a snapshot (from `GET /board` or the `snapshot` event). */
-export function boardFromSnapshot(snapshot: BoardSnapshot): BoardData {
+/**
+ * Replaces the board with a snapshot (from `GET /board` or the `snapshot` event). The
+ * snapshot has no derogation requests, so the ones held are kept until they are reloaded.
+ */
+export function boardFromSnapshot(snapshot: BoardSnapshot, derogations: DerogationMap = {}): BoardData {
   const sites: Record<string, SiteStatus> = {};
   for (const status of snapshot.sites) sites[status.site] = status;
   const alerts: Record<string, Alert> = {};
   for (const alert of snapshot.alerts) if (!alert.endedAt) alerts[alert.id] = alert;
-  return { seq: snapshot.seq, asOf: snapshot.asOf, sites, alerts };
+  return { seq: snapshot.seq, asOf: snapshot.asOf, sites, alerts, derogations };
 }
 
 function later(a: string | null, b: string | null | undefined): string | null {
@@ -42,6 +51,7 @@ export function applyStatusEvent(board: BoardData, event: StatusEvent): BoardDat
     asOf: later(board.asOf, event.status.receivedAt ?? event.status.observedAt),
     sites: { ...board.sites, [event.site]: event.status },
     alerts: board.alerts,
+    derogations: board.derogations,
   };
 }
 
@@ -56,12 +66,29 @@ export function applyAlertEvent(board: BoardData, event: AlertEvent): BoardData 
     asOf: later(board.asOf, alert.endedAt ?? alert.acknowledgedAt ?? alert.raisedAt),
     sites: board.sites,
     alerts,
+    derogations: board.derogations,
   };
 }
 
-/** Records that an event with no board content (e.g. a derogation) has been seen. */
+/** Applies one `derogation` event: a request created or moved to a new state. */
+export function applyDerogationEvent(board: BoardData, event: DerogationEvent): BoardData {
+  return {
+    ...board,
+    seq: Math.max(board.seq, event.seq),
+    asOf: later(board.asOf, event.derogation.updatedAt),
+    derogations: applyDerogation(board.derogations, event.derogation),
+  };
+}
+
+/** Records that an event with no board content has been seen. */
 export function advanceSeq(board: BoardData, seq: number): BoardData {
   return seq > board.seq ? { ...board, seq } : board;
+}
+
+/** Merges a derogation request the API returned (e.g. after a change) without moving `seq`. */
+export function mergeDerogation(board: BoardData, derogation: DerogationEvent['derogation']): BoardData {
+  const derogations = applyDerogation(board.derogations, derogation);
+  return derogations === board.derogations ? board : { ...board, derogations };
 }
 
 /** Merges an alert the API returned (e.g. after acknowledging) without moving `seq`. */

@@ -1,17 +1,21 @@
-import type { Alert, AlertEvent, BoardSnapshot, Site, SiteStatus, StatusEvent } from '@pb/shared';
+import type { Alert, AlertEvent, BoardSnapshot, Derogation, DerogationEvent, Site, SiteStatus, StatusEvent } from '@pb/shared';
 import { apiFetch } from './api';
 import {
   advanceSeq,
   applyAlertEvent,
+  applyDerogationEvent,
   applyStatusEvent,
   boardFromSnapshot,
   EMPTY_BOARD,
   isLoaded,
   mergeAlert,
+  mergeDerogation,
   sequenceDecision,
   type BoardData,
   type SeqDecision,
 } from './board-reducer';
+import { derogationsAsOf, mergeLoadedDerogations } from './derogations';
+import { handleError } from './errors.svelte';
 import { feedItemFromAlert, feedItemFromStatus, prependCapped, type FeedItem } from './feed';
 
 export interface BoardStateOptions {
@@ -43,6 +47,9 @@ export class BoardState {
   #pastAt = $state<string | null>(null);
   #catalogue = $state.raw<Readonly<Record<string, Site>>>({});
   #feed = $state.raw<FeedItem[]>([]);
+  /** Ids of derogation requests changed since the current `GET /derogations` was sent. */
+  #derogationsTouched: Set<string> | null = null;
+  #derogationLoads = 0;
   readonly #options: BoardStateOptions;
 
   constructor(options: BoardStateOptions) {
@@ -100,17 +107,41 @@ export class BoardState {
 
   /** First paint from `GET /board`; ignored if the socket has already delivered a board. */
   async loadInitial(signal?: AbortSignal): Promise<void> {
+    void this.loadDerogations(signal);
     const snapshot = await apiFetch<BoardSnapshot>('/board', signal ? { signal } : {});
     if (!isLoaded(this.#working)) {
-      this.#working = boardFromSnapshot(snapshot);
+      this.#working = boardFromSnapshot(snapshot, this.#working.derogations);
       this.#publish();
+    }
+  }
+
+  /**
+   * (Re)loads the derogation requests, which the board snapshot does not carry. Events
+   * applied while the request is in flight are kept when newer, and only the newest of
+   * overlapping loads is used. Failures go to the notice area.
+   */
+  async loadDerogations(signal?: AbortSignal): Promise<void> {
+    const load = ++this.#derogationLoads;
+    const touched = new Set<string>();
+    this.#derogationsTouched = touched;
+    try {
+      const body = await apiFetch<{ derogations: Derogation[] }>('/derogations', signal ? { signal } : {});
+      if (load !== this.#derogationLoads) return;
+      this.#derogationsTouched = null;
+      const derogations = mergeLoadedDerogations(Array.isArray(body.derogations) ? body.derogations : [], this.#working.derogations, touched);
+      this.#working = { ...this.#working, derogations };
+      this.#publish();
+    } catch (error) {
+      if (load === this.#derogationLoads) this.#derogationsTouched = null;
+      handleError(error, 'Could not load the derogation requests');
     }
   }
 
   /** A `snapshot` event replaces the live board, whatever its seq (the server may have been reset). */
   applySnapshot(snapshot: BoardSnapshot): void {
-    this.#working = boardFromSnapshot(snapshot);
+    this.#working = boardFromSnapshot(snapshot, this.#working.derogations);
     this.#publish();
+    void this.loadDerogations();
   }
 
   handleStatus(event: StatusEvent): SeqDecision {
@@ -133,7 +164,16 @@ export class BoardState {
     return decision;
   }
 
-  /** An event that carries nothing the board shows (a derogation) still moves `seq`. */
+  handleDerogation(event: DerogationEvent): SeqDecision {
+    const decision = sequenceDecision(this.#working.seq, event.seq, this.#options.filtered);
+    if (decision !== 'apply') return decision;
+    this.#derogationsTouched?.add(event.derogation.id);
+    this.#working = applyDerogationEvent(this.#working, event);
+    this.#schedulePublish();
+    return decision;
+  }
+
+  /** An event that carries nothing the board shows still moves `seq`. */
   handleOtherEvent(seq: number): SeqDecision {
     const decision = sequenceDecision(this.#working.seq, seq, this.#options.filtered);
     if (decision === 'apply') {
@@ -148,6 +188,13 @@ export class BoardState {
     this.#working = mergeAlert(this.#working, alert);
     this.#publish();
     if (this.#past?.alerts[alert.id]) this.#past = mergeAlert(this.#past, alert);
+  }
+
+  /** Shows a request the API returned (after a change) at once, before its event arrives. */
+  mergeDerogation(derogation: Derogation): void {
+    this.#derogationsTouched?.add(derogation.id);
+    this.#working = mergeDerogation(this.#working, derogation);
+    this.#publish();
   }
 
   /** Stops the pending publish; call when the page goes away. */
@@ -178,7 +225,8 @@ export class BoardState {
   /** Time machine: loads and shows the board as it was at `at` (ISO). */
   async showPast(at: string, signal?: AbortSignal): Promise<void> {
     const snapshot = await apiFetch<BoardSnapshot>(`/board?at=${encodeURIComponent(at)}`, signal ? { signal } : {});
-    this.#past = boardFromSnapshot(snapshot);
+    // Derogation requests are not in the past board; their histories say how they stood then.
+    this.#past = boardFromSnapshot(snapshot, derogationsAsOf(this.#working.derogations, at));
     this.#pastAt = at;
   }
 

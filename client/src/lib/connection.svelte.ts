@@ -83,7 +83,7 @@ export class BoardConnection {
     });
     socket.on('status', (event) => this.#after(this.#board.handleStatus(event)));
     socket.on('alert', (event) => this.#after(this.#board.handleAlert(event)));
-    socket.on('derogation', (event) => this.#after(this.#board.handleOtherEvent(event.seq)));
+    socket.on('derogation', (event) => this.#after(this.#board.handleDerogation(event)));
   }
 
   stop(): void {

@@ -1,0 +1,137 @@
+import {
+  DEROGATION_STATES,
+  DEROGATION_TRANSITIONS,
+  REGION_CODES,
+  type Derogation,
+  type DerogationState,
+  type Me,
+  type RegionCode,
+} from '@pb/shared';
+import type { RollupKey } from './rollup';
+
+/** Derogation requests (SPEC §2) by id, as the board holds them. */
+export type DerogationMap = Readonly<Record<string, Derogation>>;
+
+/** One region's (or England's) derogation requests counted by state. */
+export type DerogationSummary = { total: number } & Record<DerogationState, number>;
+
+export const DEROGATION_STATE_LABELS: Record<DerogationState, string> = {
+  submitted: 'Submitted',
+  under_review: 'Under review',
+  approved: 'Approved',
+  declined: 'Declined',
+  withdrawn: 'Withdrawn',
+  revoked: 'Revoked',
+};
+
+/** What the button that moves a request into each state says. */
+export const DEROGATION_ACTION_LABELS: Record<DerogationState, string> = {
+  submitted: 'Resubmit',
+  under_review: 'Start review',
+  approved: 'Approve',
+  declined: 'Decline',
+  withdrawn: 'Withdraw',
+  revoked: 'Revoke',
+};
+
+/**
+ * Whether `candidate` is a later version of the same request than `current`. A request's
+ * history only grows, so its length orders versions even when two changes share a
+ * timestamp; `updatedAt` breaks ties between equally long histories.
+ */
+export function isNewerDerogation(candidate: Derogation, current: Derogation | undefined): boolean {
+  if (!current) return true;
+  if (candidate.history.length !== current.history.length) return candidate.history.length > current.history.length;
+  return Date.parse(candidate.updatedAt) > Date.parse(current.updatedAt);
+}
+
+/**
+ * Applies a request from a `derogation` event or an API answer; an older version than
+ * the one held (e.g. the PATCH answer arriving after its own event) changes nothing.
+ */
+export function applyDerogation(map: DerogationMap, derogation: Derogation): DerogationMap {
+  return isNewerDerogation(derogation, map[derogation.id]) ? { ...map, [derogation.id]: derogation } : map;
+}
+
+/**
+ * The requests after `GET /derogations` answers. The list replaces what was held (the
+ * server may have been reset, or the key's regions changed), except that events applied
+ * while the request was in flight (`touched` ids) are kept when they are newer.
+ */
+export function mergeLoadedDerogations(loaded: readonly Derogation[], current: DerogationMap, touched: ReadonlySet<string>): DerogationMap {
+  const map: Record<string, Derogation> = {};
+  for (const derogation of loaded) map[derogation.id] = derogation;
+  for (const id of touched) {
+    const held = current[id];
+    if (held && isNewerDerogation(held, map[id])) map[id] = held;
+  }
+  return map;
+}
+
+/**
+ * The requests as they stood at `at` (time machine): those created by then, each in the
+ * state its history gives for that moment. Pure; returns the same map when `at` is unreadable.
+ */
+export function derogationsAsOf(map: DerogationMap, at: string): DerogationMap {
+  const time = Date.parse(at);
+  if (Number.isNaN(time)) return map;
+  const result: Record<string, Derogation> = {};
+  for (const derogation of Object.values(map)) {
+    if (Date.parse(derogation.createdAt) > time) continue;
+    const history = derogation.history.filter((entry) => Date.parse(entry.at) <= time);
+    const last = history.at(-1);
+    if (!last) continue;
+    result[derogation.id] = { ...derogation, state: last.state, updatedAt: last.at, history };
+  }
+  return result;
+}
+
+function emptySummary(): DerogationSummary {
+  const summary = { total: 0 } as DerogationSummary;
+  for (const state of DEROGATION_STATES) summary[state] = 0;
+  return summary;
+}
+
+/** Counts requests by state into their region's summary and England's (as the API's `summary`). */
+export function summariseDerogations(derogations: Iterable<Derogation>): Record<RollupKey, DerogationSummary> {
+  const result = { ENG: emptySummary() } as Record<RollupKey, DerogationSummary>;
+  for (const code of REGION_CODES) result[code] = emptySummary();
+  for (const derogation of derogations) {
+    const region = result[derogation.region as RegionCode] as DerogationSummary | undefined;
+    for (const summary of region ? [result.ENG, region] : [result.ENG]) {
+      summary.total += 1;
+      summary[derogation.state] += 1;
+    }
+  }
+  return result;
+}
+
+/** "27 requests · 1 approved · 24 declined" ("1 request" in the singular); '' when there are none. */
+export function describeDerogationSummary(summary: DerogationSummary | undefined): string {
+  if (!summary || summary.total === 0) return '';
+  return `${summary.total} ${summary.total === 1 ? 'request' : 'requests'} · ${summary.approved} approved · ${summary.declined} declined`;
+}
+
+/** One site's requests, newest first. */
+export function siteDerogations(map: DerogationMap, site: string): Derogation[] {
+  return Object.values(map)
+    .filter((derogation) => derogation.site === site)
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id));
+}
+
+/** The states a request may move to next (none once it is final). */
+export function nextDerogationStates(derogation: Pick<Derogation, 'state'>): readonly DerogationState[] {
+  return DEROGATION_TRANSITIONS[derogation.state];
+}
+
+/**
+ * Whether the signed-in key may change a request, as the server decides it: trust keys
+ * for their own trusts, directors within their regions (all when unscoped), admins anywhere.
+ */
+export function mayChangeDerogation(me: Pick<Me, 'role' | 'trusts' | 'regions'> | null | undefined, derogation: Pick<Derogation, 'trust' | 'region'>): boolean {
+  if (!me) return false;
+  if (me.role === 'admin') return true;
+  if (me.role === 'trust') return me.trusts?.includes(derogation.trust) ?? false;
+  if (me.role === 'director') return !me.regions?.length || me.regions.includes(derogation.region);
+  return false;
+}
