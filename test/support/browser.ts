@@ -74,7 +74,7 @@ export class BoardBrowser {
       this.#problems.push(`console.error on ${page.url()}: ${text}`);
     });
     page.on('pageerror', (error) => {
-      this.#problems.push(`uncaught ${error.name} on ${page.url()}: ${error.message}`);
+      this.#problems.push(`uncaught ${error.name} on ${page.url()}: ${error.message}\n${error.stack ?? ''}`);
     });
   }
 
