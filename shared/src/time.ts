@@ -6,7 +6,8 @@ import { z } from 'zod';
  */
 export const isoDateTime = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-01-03T09:15:00Z' })
-  .refine(isRealCalendarDate, { message: 'is not a real calendar date' });
+  // `when`: only once the format itself is right, so one bad value gets one message.
+  .refine(isRealCalendarDate, { message: 'is not a real calendar date', when: (payload) => payload.issues.length === 0 });
 
 function isRealCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);

@@ -22,7 +22,12 @@ export interface QueuedUpdate {
 interface IdempotencyRecord {
   bodyHash: string;
   ids: string[];
+  /** `pending` until the records and jobs exist, so a concurrent repeat never answers with ids that do not. */
+  state: 'pending' | 'committed';
 }
+
+/** How long a repeat waits for the first request with the same key to finish. */
+const PENDING_WAIT_MS = 5_000;
 
 /**
  * Records each update as `queued` and adds one job per update, with the update id
@@ -40,9 +45,14 @@ export class UpdateEnqueuer {
     const ids = idempotencyKey ? idempotentIds(keyId, idempotencyKey, drafts.length) : drafts.map(() => newUpdateId());
     const idemKey = idempotencyKey ? this.keys.idempotency(keyId, idempotencyKey) : undefined;
     if (idemKey) {
-      const record: IdempotencyRecord = { bodyHash: sha256(body), ids };
-      const claimed = await this.redis.set(idemKey, JSON.stringify(record), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
-      if (claimed !== 'OK') return this.repeatOf(idemKey, record.bodyHash, drafts);
+      const claim: IdempotencyRecord = { bodyHash: sha256(body), ids, state: 'pending' };
+      const claimed = await this.redis.set(idemKey, JSON.stringify(claim), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+      if (claimed !== 'OK') {
+        const repeat = await this.repeatOf(idemKey, claim.bodyHash, drafts);
+        // The first request failed and let its claim go: this one takes over.
+        if (repeat === null) return this.enqueue(drafts, keyId, idempotencyKey, body);
+        return repeat;
+      }
     }
     const jobs = drafts.map((draft, index) => ({ ...draft, updateId: ids[index]! }));
     try {
@@ -63,6 +73,7 @@ export class UpdateEnqueuer {
       // one job goes through add(), which uses EVALSHA.
       if (bulk.length === 1) await this.queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
       else await this.queue.addBulk(bulk);
+      if (idemKey) await this.redis.set(idemKey, JSON.stringify({ bodyHash: sha256(body), ids, state: 'committed' } satisfies IdempotencyRecord), 'EX', IDEMPOTENCY_TTL_SECONDS);
     } catch (error) {
       // Nothing half-stored: forget the claim so the poster can safely try again.
       await Promise.allSettled([idemKey ? this.redis.del(idemKey) : Promise.resolve(), ...jobs.map((job) => this.redis.del(this.keys.update(job.updateId)))]);
@@ -71,14 +82,22 @@ export class UpdateEnqueuer {
     return jobs.map((job) => ({ id: job.updateId, state: 'queued', ...(job.row !== undefined ? { row: job.row } : {}) }));
   }
 
-  private async repeatOf(idemKey: string, bodyHash: string, drafts: JobDraft[]): Promise<QueuedUpdate[]> {
-    const json = await this.redis.get(idemKey);
-    if (!json) throw new ApiError(409, 'conflict', 'This Idempotency-Key is being used by another request right now; try again.');
-    const original = JSON.parse(json) as IdempotencyRecord;
-    if (original.bodyHash !== bodyHash) {
-      throw new ApiError(409, 'idempotency_conflict', 'This Idempotency-Key was already used with a different body in the last 24 hours.');
+  /** The original ids for a repeated key, once the original is committed; null if it failed meanwhile. */
+  private async repeatOf(idemKey: string, bodyHash: string, drafts: JobDraft[]): Promise<QueuedUpdate[] | null> {
+    const deadline = Date.now() + PENDING_WAIT_MS;
+    for (;;) {
+      const json = await this.redis.get(idemKey);
+      if (!json) return null;
+      const original = JSON.parse(json) as IdempotencyRecord;
+      if (original.bodyHash !== bodyHash) {
+        throw new ApiError(409, 'idempotency_conflict', 'This Idempotency-Key was already used with a different body in the last 24 hours.');
+      }
+      if (original.state === 'committed') {
+        return original.ids.map((id, index) => ({ id, state: 'queued', ...(drafts[index]?.row !== undefined ? { row: drafts[index]!.row! } : {}) }));
+      }
+      if (Date.now() > deadline) throw new ApiError(409, 'conflict', 'A request with this Idempotency-Key is still being accepted; try again shortly.');
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return original.ids.map((id, index) => ({ id, state: 'queued', ...(drafts[index]?.row !== undefined ? { row: drafts[index]!.row! } : {}) }));
   }
 }
 
