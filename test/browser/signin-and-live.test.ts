@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { BoardBrowser, LANDING, signIn, waitForBoard } from '../support/browser.js';
+import { BoardBrowser, signIn, waitForBoard } from '../support/browser.js';
 import { api, createKey, reference, startTestBoard, waitForUpdate, type TestBoard } from '../support/test-board.js';
 
 const SITE = reference.byCode.get('RHU03')!;
@@ -47,16 +47,20 @@ describe('sign-in and the live board in Chromium', () => {
 
   it('lands each role on a working page', async () => {
     for (const role of ['director', 'admin', 'display', 'trust'] as const) {
-      const page = await chrome.signedInPage(board.url, keys[role], LANDING[role]);
+      const page = await chrome.newPage();
+      const landed = await signIn(page, board.url, keys[role]);
       if (role === 'trust') {
         // Trust staff land on the posting page, and can read the board too.
+        expect(landed).toBe('/post');
         await page.locator('#f-site').waitFor();
         expect(await page.locator('#f-site option').count()).toBeGreaterThan(0);
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Board', exact: true }).click();
         await page.waitForURL((url) => url.pathname === '/');
+      } else {
+        expect(['/', '/wall']).toContain(landed);
       }
       await waitForBoard(page, reference.sites.length);
-      if (role === 'display') await page.getByTestId('data-as-of').waitFor();
+      if (new URL(page.url()).pathname === '/wall') await page.getByTestId('data-as-of').waitFor();
       else expect(await page.locator('tr[data-site]').count()).toBe(reference.sites.length);
       await page.context().close();
     }

@@ -18,14 +18,6 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
-/** Where a role lands after signing in (the sign-in page sends each role to its own page). */
-export const LANDING: Record<'trust' | 'director' | 'display' | 'admin', string> = {
-  trust: '/post',
-  director: '/',
-  display: '/wall',
-  admin: '/',
-};
-
 /**
  * One Chromium for a test file, watching every page it opens: a `console.error` or an
  * uncaught exception on any page is recorded, and `assertClean()` (call it in
@@ -95,10 +87,13 @@ export class BoardBrowser {
     if (problems.length > 0) throw new Error(`the browser reported ${problems.length} error(s):\n${problems.join('\n')}`);
   }
 
-  /** Opens `/signin` in a new context, signs in with `key` and waits for the role's landing page. */
-  async signedInPage(baseUrl: string, key: string, landing: string, options: BrowserContextOptions = {}): Promise<Page> {
+  /**
+   * A new context signed in with `key`, on `path` when given (otherwise wherever
+   * sign-in sent it).
+   */
+  async signedInPage(baseUrl: string, key: string, path?: string, options: BrowserContextOptions = {}): Promise<Page> {
     const page = await this.newPage(options);
-    await signIn(page, baseUrl, key, landing);
+    await signIn(page, baseUrl, key, path);
     return page;
   }
 
@@ -108,12 +103,23 @@ export class BoardBrowser {
   }
 }
 
-/** Signs in through the real form and waits until the app has navigated to `landing`. */
-export async function signIn(page: Page, baseUrl: string, key: string, landing: string): Promise<void> {
+/**
+ * Signs in through the real form and waits until the app has left `/signin`; then goes
+ * to `path` when given. Returns the path sign-in landed on.
+ */
+export async function signIn(page: Page, baseUrl: string, key: string, path?: string): Promise<string> {
   await page.goto(`${baseUrl}/signin`);
   await page.locator('#key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === landing, { timeout: 10_000 });
+  try {
+    await page.waitForURL((url) => url.pathname !== '/signin', { timeout: 10_000 });
+  } catch (error) {
+    const problem = await page.getByTestId('signin-error').innerText({ timeout: 100 }).catch(() => 'no sign-in error shown');
+    throw new Error(`sign-in did not leave /signin (${problem})`, { cause: error });
+  }
+  const landed = new URL(page.url()).pathname;
+  if (path !== undefined && path !== landed) await page.goto(`${baseUrl}${path}`);
+  return landed;
 }
 
 /** Waits until the board page has its 178 (or `count`) markers drawn and its socket is live. */
