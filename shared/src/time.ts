@@ -1,13 +1,19 @@
 import { z } from 'zod';
 
+const zodDateTime = z.iso.datetime({ offset: true });
+const DATE_TIME_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
 /**
- * An ISO 8601 date-time with a zone ("Z" or an offset). zod's pattern accepts
- * 2026-02-30, so the calendar date is checked as well: impossible dates are invalid.
+ * An ISO 8601 date-time with a zone ("Z" or an offset). A well-formed but impossible
+ * date (2026-02-30) says so, rather than only that the format is wrong.
  */
-export const isoDateTime = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-01-03T09:15:00Z' })
-  // `when`: only once the format itself is right, so one bad value gets one message.
-  .refine(isRealCalendarDate, { message: 'is not a real calendar date', when: (payload) => payload.issues.length === 0 });
+export const isoDateTime = z.string().superRefine((value, ctx) => {
+  if (DATE_TIME_SHAPE.test(value) && !isRealCalendarDate(value)) {
+    ctx.addIssue({ code: 'custom', message: 'is not a real calendar date' });
+  } else if (!zodDateTime.safeParse(value).success) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-01-03T09:15:00Z' });
+  }
+});
 
 function isRealCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
