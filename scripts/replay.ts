@@ -6,6 +6,10 @@
  *
  * Each day's rows go as one `text/csv` body to `POST /api/v1/updates` (an admin key, so
  * every trust is allowed); `--speed N` waits 1000/N ms between days, `--speed 0` not at all.
+ * Exits 0 only when every row was accepted (queued); 1 when the board could not be reached,
+ * answered with an error, or refused any row; 2 for bad arguments or a file that is not a sitrep.
+ * Rows accepted here may still be rejected by the workers (e.g. a trust with no reference
+ * sites): see `GET /api/v1/rejections`.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -35,7 +39,7 @@ if (!file || !key || !Number.isFinite(speed) || speed < 0) {
   process.exit(2);
 }
 
-const [header, ...rows] = parse(readFileSync(file, 'utf8'), { skip_empty_lines: true }) as string[][];
+const [header, ...rows] = parse(readFileSync(file, 'utf8'), { skip_empty_lines: true, bom: true }) as string[][];
 const dateColumn = header?.indexOf('date') ?? -1;
 if (!header || dateColumn < 0) {
   console.error(`${file}: not a sitrep CSV (no "date" column)`);
@@ -45,7 +49,9 @@ if (!header || dateColumn < 0) {
 const days = new Map<string, string[][]>();
 for (const row of rows) {
   const date = row[dateColumn] ?? '';
-  days.set(date, [...(days.get(date) ?? []), row]);
+  const day = days.get(date);
+  if (day) day.push(row);
+  else days.set(date, [row]);
 }
 
 const endpoint = new URL('/api/v1/updates', values.url).toString();
@@ -77,6 +83,10 @@ for (const [index, [date, dayRows]] of [...days].sort(([a], [b]) => a.localeComp
   }
 }
 console.log(`done: ${days.size} days, ${totalAccepted} accepted, ${totalRejected} rejected`);
+if (totalRejected > 0) {
+  console.error(`${totalRejected} rows were refused by the board (listed above)`);
+  process.exit(1);
+}
 
 function csvCell(cell: string): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
