@@ -1,0 +1,121 @@
+/**
+ * The wallboard left running: "Data as of", a clear banner when the server goes away
+ * (keeping the last data, marked stale), recovery on its own when the server is back on
+ * the same port, and region cycling.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createLogger, type Config } from '@pb/shared/node';
+import { startServer, type RunningServer } from '../../server/src/start-server.js';
+import { startWorkers, type RunningWorkers } from '../../workers/src/start-workers.js';
+import { BoardBrowser, signIn } from '../support/browser.js';
+import { api, createKey, deletePrefix, reference, REDIS_URL, testConfig, uniquePrefix, waitForUpdate } from '../support/test-board.js';
+import { Redis } from 'ioredis';
+
+const POLL = { timeout: 10_000, interval: 50 };
+const LONDON = reference.sites.filter((site) => site.region === 'Y56');
+const SITE = reference.byCode.get('RJ122')!; // St Thomas' Hospital, London
+const LATER = reference.byCode.get('RJZ01')!; // King's College Hospital, London
+/** socket.io backs off up to 10 s between attempts; allow one full back-off and the catch-up. */
+const RECOVERY_MS = 25_000;
+/** What Chromium logs while the server is down: refused polls and failed WebSocket opens. */
+const OUTAGE_ERRORS = [/ERR_CONNECTION_REFUSED/, /WebSocket connection to .* failed/, /ERR_CONNECTION_RESET/, /ERR_EMPTY_RESPONSE/];
+
+describe('the wallboard in Chromium', () => {
+  const logger = createLogger('test', 'silent');
+  const prefix = uniquePrefix('wall');
+  let config: Config;
+  let workers: RunningWorkers;
+  let server: RunningServer;
+  let url: string;
+  let chrome: BoardBrowser;
+  let displayKey: string;
+  let adminKey: string;
+  let wall: Page;
+
+  async function post(update: Record<string, unknown>): Promise<number> {
+    const response = await api(url, adminKey, 'POST', '/updates', update);
+    expect(response.status).toBe(202);
+    const result = await waitForUpdate({ url, adminKey }, response.body.updates[0].id);
+    expect(result.state).toBe('applied');
+    return result.seq as number;
+  }
+
+  beforeAll(async () => {
+    config = testConfig(prefix);
+    adminKey = config.adminKey!;
+    workers = await startWorkers(config, reference, logger);
+    server = await startServer(config, reference, logger);
+    // Pin the port the first start was given, so a restart comes back at the same address.
+    config = { ...config, port: server.port };
+    url = `http://127.0.0.1:${server.port}`;
+    chrome = await BoardBrowser.launch();
+    displayKey = await createKey({ url, adminKey }, { role: 'display', label: 'Control room wall' });
+    await post({ site: SITE.code, opel: 4, incident: { level: 'critical', reason: 'IT outage' } });
+    wall = await chrome.newPage();
+    await signIn(wall, url, displayKey, '/wall?region=Y56');
+  });
+  afterEach(() => chrome.assertClean());
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.close();
+    await workers?.close();
+    const redis = new Redis(REDIS_URL);
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('shows one region, "Data as of" and a live connection', async () => {
+    await expect.poll(() => wall.getByTestId('wall').getAttribute('data-region'), POLL).toBe('Y56');
+    await wall.locator('[data-testid="connection-state"][data-state="live"]').waitFor({ timeout: 10_000 });
+    expect(await wall.getByTestId('data-as-of').innerText()).toMatch(/^Data as of \d{2}:\d{2}/);
+    await expect.poll(() => wall.locator('g.marker[data-site]').count(), POLL).toBe(LONDON.length);
+    expect(await wall.locator(`g.marker[data-site="${SITE.code}"]`).getAttribute('data-severity')).toBe('4');
+    expect(await wall.locator(`[data-wall-site="${SITE.code}"]`).innerText()).toContain(SITE.name);
+    expect(await wall.getByTestId('connection-lost').count()).toBe(0);
+  });
+
+  it('says the connection is lost and keeps the last data, then recovers by itself and applies a later update', async () => {
+    await chrome.expectingErrors(OUTAGE_ERRORS, async () => {
+      await server.close();
+      await wall.getByTestId('connection-lost').waitFor({ timeout: 10_000 });
+      expect(await wall.getByTestId('connection-state').getAttribute('data-state')).toBe('disconnected');
+      // The last data stays on the wall, said to be possibly out of date.
+      expect(await wall.getByTestId('data-as-of').innerText()).toMatch(/may be out of date/);
+      expect(await wall.locator('g.marker[data-site]').count()).toBe(LONDON.length);
+      expect(await wall.locator(`g.marker[data-site="${SITE.code}"]`).getAttribute('data-severity')).toBe('4');
+      expect(await wall.locator(`[data-wall-site="${SITE.code}"]`).count()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+      server = await startServer(config, reference, logger);
+      expect(server.port).toBe(config.port);
+      await wall.locator('[data-testid="connection-state"][data-state="live"]').waitFor({ timeout: RECOVERY_MS });
+      await wall.getByTestId('connection-lost').waitFor({ state: 'detached', timeout: 5_000 });
+    });
+    expect(await wall.getByTestId('data-as-of').innerText()).not.toMatch(/may be out of date/);
+    expect(new URL(wall.url()).pathname).toBe('/wall');
+
+    await post({ site: LATER.code, opel: 3, ed: { status: 'closed', divertTo: [SITE.code], reason: 'flooding' } });
+    const marker = wall.locator(`g.marker[data-site="${LATER.code}"]`);
+    await expect.poll(() => marker.getAttribute('data-severity'), POLL).toBe('3');
+    expect(await marker.getAttribute('aria-label')).toBe(`${LATER.name}: OPEL 3, A&E closed`);
+    expect(await wall.locator(`[data-wall-site="${LATER.code}"]`).count()).toBe(1);
+  });
+
+  it('cycles England and the regions when asked', async () => {
+    const cycling = await chrome.newPage();
+    await signIn(cycling, url, displayKey, '/wall?cycle=5');
+    const region = () => cycling.getByTestId('wall').getAttribute('data-region');
+    await cycling.getByTestId('wall').waitFor();
+    const seen = [await region()];
+    for (let step = 0; step < 2; step++) {
+      const before = seen[seen.length - 1];
+      await expect.poll(region, { timeout: 8_000, interval: 100 }).not.toBe(before);
+      seen.push(await region());
+    }
+    expect(seen[0]).toBe('ENG');
+    expect(new Set(seen).size).toBe(3);
+    expect(seen.slice(1).every((code) => /^Y\d{2}$/.test(code ?? ''))).toBe(true);
+    await cycling.context().close();
+  });
+});
