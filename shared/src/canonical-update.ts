@@ -34,6 +34,23 @@ export type Metrics = z.infer<typeof metricsSchema>;
 export type MetricName = keyof Metrics;
 export const METRIC_NAMES = Object.keys(metricsSchema.shape) as MetricName[];
 
+/**
+ * The CSV column of each metric: the per-site CSV import reads these names and the CSV
+ * export writes them, so an exported file can be edited and posted back.
+ */
+export const METRIC_CSV_COLUMN: Record<MetricName, string> = {
+  handoverMeanMin: 'handover_mean_min',
+  fourHourPct: 'four_hour_pct',
+  edOccupancyPct: 'ed_occupancy_pct',
+  timeToTreatmentMedianMin: 'time_to_treatment_median_min',
+  over12hPct: 'over_12h_pct',
+  referredPct: 'referred_pct',
+  longestWaitHours: 'longest_wait_hours',
+  gaOccupancyPct: 'ga_occupancy_pct',
+  criticalCareOccupancyPct: 'critical_care_occupancy_pct',
+  handoverDelaysOver60Min: 'handover_delays_over_60min',
+};
+
 export const incidentInputSchema = z.strictObject({
   level: z.enum(INCIDENT_LEVELS),
   reason: z.string().trim().max(200).optional(),

@@ -1,23 +1,9 @@
-import { METRIC_NAMES, type MetricName, type SiteStatus } from '@pb/shared';
-import { toLondonIso } from '@pb/shared';
+import { METRIC_CSV_COLUMN, METRIC_NAMES, toLondonIso, type SiteStatus } from '@pb/shared';
 
 /**
  * Metric columns, named as the per-site CSV import names them
  * (workers/src/normalise/csv-row.ts), so an export can be edited and posted back.
  */
-const METRIC_COLUMN: Record<MetricName, string> = {
-  handoverMeanMin: 'handover_mean_min',
-  fourHourPct: 'four_hour_pct',
-  edOccupancyPct: 'ed_occupancy_pct',
-  timeToTreatmentMedianMin: 'time_to_treatment_median_min',
-  over12hPct: 'over_12h_pct',
-  referredPct: 'referred_pct',
-  longestWaitHours: 'longest_wait_hours',
-  gaOccupancyPct: 'ga_occupancy_pct',
-  criticalCareOccupancyPct: 'critical_care_occupancy_pct',
-  handoverDelaysOver60Min: 'handover_delays_over_60min',
-};
-
 type Column = [name: string, value: (site: SiteStatus) => string | number | boolean | null | undefined, kind?: 'text' | 'time'];
 
 const COLUMNS: Column[] = [
@@ -36,7 +22,7 @@ const COLUMNS: Column[] = [
   ['divert_to', (s) => s.ed?.divertTo.join(';')],
   ['ed_reason', (s) => s.ed?.reason, 'text'],
   ['ed_until', (s) => s.ed?.until, 'time'],
-  ...METRIC_NAMES.map((metric): Column => [METRIC_COLUMN[metric], (s) => s.metrics[metric]]),
+  ...METRIC_NAMES.map((metric): Column => [METRIC_CSV_COLUMN[metric], (s) => s.metrics[metric]]),
   ['note', (s) => s.note, 'text'],
   ['observed_at', (s) => s.observedAt, 'time'],
   ['received_at', (s) => s.receivedAt, 'time'],

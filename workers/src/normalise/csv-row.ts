@@ -33,6 +33,8 @@
 import {
   canonicalUpdateSchema,
   issuesToDetails,
+  londonLocalToUtc,
+  METRIC_CSV_COLUMN,
   METRIC_NAMES,
   type CanonicalUpdateInput,
   type MetricName,
@@ -41,25 +43,10 @@ import {
 } from '@pb/shared';
 import type { ReferenceData } from '@pb/shared/node';
 import { rejected, type NormaliseResult } from './result.js';
-import { londonLocalToUtc } from '@pb/shared';
-
-/** The per-site CSV column of each metric (also used by the CSV export). */
-export const METRIC_COLUMN: Record<MetricName, string> = {
-  handoverMeanMin: 'handover_mean_min',
-  fourHourPct: 'four_hour_pct',
-  edOccupancyPct: 'ed_occupancy_pct',
-  timeToTreatmentMedianMin: 'time_to_treatment_median_min',
-  over12hPct: 'over_12h_pct',
-  referredPct: 'referred_pct',
-  longestWaitHours: 'longest_wait_hours',
-  gaOccupancyPct: 'ga_occupancy_pct',
-  criticalCareOccupancyPct: 'critical_care_occupancy_pct',
-  handoverDelaysOver60Min: 'handover_delays_over_60min',
-};
 
 /** Metric column name (snake_case, or the JSON name) → metric. */
-const METRIC_COLUMNS = new Map<string, MetricName>([
-  ...METRIC_NAMES.map((name) => [METRIC_COLUMN[name], name] as const),
+const METRIC_CSV_COLUMNS = new Map<string, MetricName>([
+  ...METRIC_NAMES.map((name) => [METRIC_CSV_COLUMN[name], name] as const),
   ...METRIC_NAMES.map((name) => [name.toLowerCase(), name] as const),
 ]);
 
@@ -103,7 +90,7 @@ export function normaliseCsvRow(header: unknown, body: unknown, receivedAt: stri
 function normaliseSiteRow(cells: Map<string, string>, receivedAt: string): NormaliseResult {
   const errors: UpdateError[] = [];
   for (const name of cells.keys()) {
-    if (!SITE_COLUMNS.has(name) && !METRIC_COLUMNS.has(name) && !EXPORT_ONLY_COLUMNS.has(name)) {
+    if (!SITE_COLUMNS.has(name) && !METRIC_CSV_COLUMNS.has(name) && !EXPORT_ONLY_COLUMNS.has(name)) {
       errors.push({ path: name, message: 'is not a known column' });
     }
   }
@@ -155,7 +142,7 @@ function normaliseSiteRow(cells: Map<string, string>, receivedAt: string): Norma
   if (note) update.note = note;
 
   const metrics: Record<string, number> = {};
-  for (const [column, metric] of METRIC_COLUMNS) {
+  for (const [column, metric] of METRIC_CSV_COLUMNS) {
     const raw = cell(column);
     if (raw === undefined) continue;
     const value = parseNumberCell(raw);
@@ -270,6 +257,6 @@ function siteColumnFor(path: string): string {
     'ed.until': 'ed_until',
   };
   if (map[path]) return map[path]!;
-  if (path.startsWith('metrics.')) return METRIC_COLUMN[path.slice('metrics.'.length) as MetricName] ?? path;
+  if (path.startsWith('metrics.')) return METRIC_CSV_COLUMN[path.slice('metrics.'.length) as MetricName] ?? path;
   return path;
 }
