@@ -4,9 +4,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, createLogger, loadConfig, loadReferenceData, stopOnSignals } from '@pb/shared/node';
+import { ConfigError, createLogger, freePort, loadConfig, loadReferenceData, stopOnSignals } from '@pb/shared/node';
 import { startServer } from '../server/src/start-server.js';
 import { startWorkers } from '../workers/src/start-workers.js';
 
@@ -15,17 +14,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 function findOnPath(command: string): string | null {
   const result = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   return result.status === 0 ? result.stdout.trim() : null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 /** Starts a Redis owned by this process: append-only file on, data under ./data/redis. */

@@ -3,3 +3,4 @@ export * from './node/reference-data.js';
 export * from './node/redis.js';
 export * from './node/logger.js';
 export * from './node/shutdown.js';
+export * from './node/free-port.js';

@@ -2,20 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@pb/shared/node';
+import { createLogger, freePort } from '@pb/shared/node';
 import { startWorkers } from '../../workers/src/start-workers.js';
 import { api, createKey, eventually, reference, startTestBoard, waitForUpdate, type TestBoard } from '../support/test-board.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address() as { port: number };
-      probe.close(() => resolve(address.port));
-    });
-  });
-}
 
 /** A Redis of this test's own, with its append-only file on, that the test can stop and start. */
 class PrivateRedis {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { UPDATES_QUEUE } from '@pb/shared';
+import { freePort } from '@pb/shared/node';
 import { api, connectBoard, deletePrefix, eventually, reference, REDIS_URL, subscribe, uniquePrefix, type BoardClient } from '../support/test-board.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,17 +16,6 @@ interface Proc {
   child: ChildProcess;
   output: string[];
   exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function start(name: string, entry: string, env: Record<string, string>): Proc {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { BOARD_NAMESPACE, type ClientToServerEvents, type KeyCreate, type ServerToClientEvents } from '@pb/shared';
-import { createLogger, loadConfig, loadReferenceData, type Config } from '@pb/shared/node';
+import { createLogger, deleteBoardKeys, loadConfig, loadReferenceData, type Config } from '@pb/shared/node';
 import { startServer, type RunningServer } from '../../server/src/start-server.js';
 import { startWorkers, type RunningWorkers } from '../../workers/src/start-workers.js';
 
@@ -62,14 +62,7 @@ export async function startTestBoard(overrides: Partial<Config> = {}, options: {
 }
 
 /** Deletes every key of one board (they all share its hash tag). */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
+export const deletePrefix = deleteBoardKeys;
 
 export interface ApiResponse<T = any> {
   status: number;

@@ -47,3 +47,13 @@ export async function assertNoEviction(redis: Redis): Promise<void> {
     throw new Error(`Redis maxmemory-policy is "${policy}"; Pressure Board needs "noeviction" so accepted updates are never evicted (CONFIG SET maxmemory-policy noeviction).`);
   }
 }
+
+/** Deletes every key of one board: they all share its hash tag `{prefix}`. */
+export async function deleteBoardKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
