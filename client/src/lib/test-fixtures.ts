@@ -1,4 +1,4 @@
-import type { Derogation, DerogationState, SiteStatus } from '@pb/shared';
+import { EMPTY_STATUS, type Derogation, type DerogationState, type SiteStatus } from '@pb/shared';
 
 /** A site status for unit tests: nothing reported unless overridden. */
 export function siteStatus(site: string, overrides: Partial<SiteStatus> = {}): SiteStatus {
@@ -8,17 +8,7 @@ export function siteStatus(site: string, overrides: Partial<SiteStatus> = {}): S
     trust: site.slice(0, 3),
     region: 'Y56',
     icb: 'QMJ',
-    opel: null,
-    incident: null,
-    ed: null,
-    metrics: {},
-    note: null,
-    observedAt: null,
-    receivedAt: null,
-    source: null,
-    actor: null,
-    inferred: false,
-    updateId: null,
+    ...EMPTY_STATUS,
     severity: 0,
     stale: false,
     ...overrides,

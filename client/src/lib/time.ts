@@ -2,6 +2,8 @@
  * Everything on screen is UK local time (Europe/London, across BST changes), while the
  * API speaks UTC ISO strings. These helpers are the only place that converts.
  */
+import { londonOffsetMinutes } from '@pb/shared';
+
 const UK_ZONE = 'Europe/London';
 
 const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: UK_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -94,11 +96,7 @@ function ukParts(epochMs: number): UkParts {
 }
 
 /** Minutes UK time is ahead of UTC at this instant (0 in GMT, 60 in BST). */
-export function ukOffsetMinutes(epochMs: number): number {
-  const p = ukParts(epochMs);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
-}
+export const ukOffsetMinutes = londonOffsetMinutes;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
