@@ -13,7 +13,7 @@ export interface RunningWorkers {
 export async function startWorkers(config: Config, reference: ReferenceData, logger: Logger): Promise<RunningWorkers> {
   const keys = redisKeys(config.keyPrefix);
   const connection = createRedis(config.redisUrl, { forBullWorker: true, name: 'pb-workers-bull' });
-  const redis = createRedis(config.redisUrl, { forBullWorker: true, name: 'pb-workers' });
+  const redis = createRedis(config.redisUrl, { forBullWorker: true, autoPipelining: true, name: 'pb-workers' });
   await waitForRedis(redis);
   await assertNoEviction(redis);
 

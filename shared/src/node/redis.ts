@@ -5,12 +5,14 @@ import { Redis, type RedisOptions } from 'ioredis';
  * workers need; for request paths we keep a bounded retry so the API can answer 503
  * instead of hanging while Redis is away (SPEC §9).
  */
-export function createRedis(url: string, options: { forBullWorker?: boolean; name?: string } = {}): Redis {
+export function createRedis(url: string, options: { forBullWorker?: boolean; autoPipelining?: boolean; name?: string } = {}): Redis {
   const redisOptions: RedisOptions = {
     maxRetriesPerRequest: options.forBullWorker ? null : 1,
     enableOfflineQueue: options.forBullWorker ? true : false,
     connectionName: options.name,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // Commands issued in the same tick leave in one write: far fewer syscalls under load.
+    enableAutoPipelining: !options.forBullWorker || options.autoPipelining === true,
     lazyConnect: false,
   };
   return new Redis(url, redisOptions);
