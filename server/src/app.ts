@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(boardRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, reader: deps.reader }));
   api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference }));
   api.use(derogationsRouter({ store: new DerogationStore(deps.redis, deps.keys), reference: deps.reference }));
-  api.use(exportsRouter({ reader: deps.reader, reference: deps.reference }));
+  api.use(exportsRouter({ reader: deps.reader, reference: deps.reference, redis: deps.redis, keys: deps.keys }));
   api.use(rejectionsRouter({ redis: deps.redis, keys: deps.keys }));
   api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference }));
   api.use(notFoundHandler);

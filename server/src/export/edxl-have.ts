@@ -1,4 +1,5 @@
 import type { Site, SiteStatus } from '@pb/shared';
+import { escapeXml } from './escape-xml.js';
 
 /*
  * EDXL-HAVE 1.0 export (`GET /export/edxl-have.xml`, SPEC §6). Valid against
@@ -122,12 +123,3 @@ function facilityStatus(status: SiteStatus): string | undefined {
 }
 
 /** Escapes markup and drops characters XML 1.0 cannot carry at all. */
-function escapeXml(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
