@@ -25,6 +25,7 @@ import { derogationsRouter } from './routes/derogations.js';
 import { exportsRouter } from './routes/exports.js';
 import { DerogationStore } from './derogations/derogation-store.js';
 import { toMe } from './auth/api-keys.js';
+import { AuditLog } from './audit/audit-log.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
@@ -63,9 +64,10 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
 
+  const audit = new AuditLog(deps.redis, deps.keys);
   const api = express.Router();
   api.use(requireRedis(deps.redis));
-  api.use(sessionRouter({ apiKeys: deps.apiKeys, sessions: deps.sessions }));
+  api.use(sessionRouter({ apiKeys: deps.apiKeys, sessions: deps.sessions, audit }));
   api.use(authenticate(deps.apiKeys, deps.sessions));
   api.use(perKeyRateLimit(deps.redis, deps.keys.rateLimit, deps.config.rateLimitPerSecond));
   api.get('/me', (req, res) => {
@@ -74,11 +76,11 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(updatesRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, enqueuer: new UpdateEnqueuer(deps.redis, deps.keys, deps.queue), postedCounter: deps.metrics.updatesPosted }));
   api.use(boardRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, reader: deps.reader }));
-  api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference }));
-  api.use(derogationsRouter({ store: new DerogationStore(deps.redis, deps.keys), reference: deps.reference }));
+  api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, audit }));
+  api.use(derogationsRouter({ store: new DerogationStore(deps.redis, deps.keys), reference: deps.reference, audit }));
   api.use(exportsRouter({ reader: deps.reader, reference: deps.reference, redis: deps.redis, keys: deps.keys }));
   api.use(rejectionsRouter({ redis: deps.redis, keys: deps.keys }));
-  api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference }));
+  api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference, audit }));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
 

@@ -26,6 +26,7 @@ export function redisKeys(prefix: string) {
     session: (id: string) => `${tag}:session:${id}`,
     rateLimit: `${tag}:rl:`,
     derogations: `${tag}:derogations`,
+    audit: `${tag}:audit`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

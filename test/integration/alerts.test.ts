@@ -126,4 +126,13 @@ describe('alerts: raised by the workers, acknowledged once, ended with their cau
     expect(xml).toMatch(/<sent>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00<\/sent>/);
     expect((await api(board.url, trustKey, 'GET', '/alerts/cap.xml')).status).toBe(403);
   });
+
+  it('audits acknowledgements and key changes with their actor, for admins only', async () => {
+    const audit = await api(board.url, board.adminKey, 'GET', '/audit');
+    expect(audit.status).toBe(200);
+    const actions = audit.body.entries.map((e: { action: string; actor: string }) => `${e.action} by ${e.actor}`);
+    expect(actions).toContain('alert.acknowledged by SE director');
+    expect(actions.filter((a: string) => a.startsWith('key.created by'))).toHaveLength(3);
+    expect((await api(board.url, directorKey, 'GET', '/audit')).status).toBe(403);
+  });
 });

@@ -6,9 +6,10 @@ import { requireRole, readableRegions } from '../auth/authenticate.js';
 import { forbidden, notFound } from '../http/api-error.js';
 import { acknowledgeAlert } from '../alerts/acknowledge-alert.js';
 import { regionsForRead } from './board.js';
+import type { AuditLog } from '../audit/audit-log.js';
 
 /** `GET /alerts` and `POST /alerts/:id/ack`. */
-export function alertsRouter(deps: { redis: Redis; keys: RedisKeys; reference: ReferenceData }): Router {
+export function alertsRouter(deps: { redis: Redis; keys: RedisKeys; reference: ReferenceData; audit: AuditLog }): Router {
   const router = Router();
 
   router.get('/alerts', async (req, res) => {
@@ -29,6 +30,7 @@ export function alertsRouter(deps: { redis: Redis; keys: RedisKeys; reference: R
     if (allowed && !allowed.has(alert.region)) throw forbidden(`This key may not acknowledge alerts in region ${alert.region}.`);
     const acknowledged = await acknowledgeAlert(deps.redis, deps.keys, id, req.caller!.label);
     if (!acknowledged) throw notFound(`No alert with id ${id}.`);
+    await deps.audit.record({ actor: req.caller!.label, actorKeyId: req.caller!.id, action: 'alert.acknowledged', target: id });
     res.json(acknowledged);
   });
 

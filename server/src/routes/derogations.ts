@@ -5,6 +5,7 @@ import { readableRegions, requireRole } from '../auth/authenticate.js';
 import { ApiError, badRequest, forbidden, notFound } from '../http/api-error.js';
 import { summariseDerogations, type DerogationStore } from '../derogations/derogation-store.js';
 import { regionsForRead } from './board.js';
+import type { AuditLog } from '../audit/audit-log.js';
 
 /** Trust keys act for their own trusts' sites; directors within their regions; admins anywhere. */
 function mayChange(req: Request, site: Pick<Site, 'trust' | 'region'>): boolean {
@@ -19,7 +20,7 @@ function mayChange(req: Request, site: Pick<Site, 'trust' | 'region'>): boolean 
 }
 
 /** `POST /derogations`, `PATCH /derogations/:id`, `GET /derogations` (SPEC §4). */
-export function derogationsRouter(deps: { store: DerogationStore; reference: ReferenceData }): Router {
+export function derogationsRouter(deps: { store: DerogationStore; reference: ReferenceData; audit: AuditLog }): Router {
   const router = Router();
   const json = express.json({ limit: '16kb' });
 
@@ -37,6 +38,7 @@ export function derogationsRouter(deps: { store: DerogationStore; reference: Ref
     if (!site) throw new ApiError(422, 'unknown_site', `Unknown site code ${parsed.data.site}.`, [{ path: 'site', message: `unknown site code ${parsed.data.site}` }]);
     if (!mayChange(req, site)) throw forbidden(`This key may not request derogations for ${site.code} (trust ${site.trust}).`);
     const { derogation } = await deps.store.create(site, parsed.data, req.caller!.label);
+    await deps.audit.record({ actor: req.caller!.label, actorKeyId: req.caller!.id, action: 'derogation.created', target: derogation.id, detail: `${derogation.site} ${derogation.service}` });
     res.status(201).json(derogation);
   });
 
@@ -48,7 +50,9 @@ export function derogationsRouter(deps: { store: DerogationStore; reference: Ref
     if (!currentJson) throw notFound(`No derogation request with id ${id}.`);
     const current = derogationSchema.parse(JSON.parse(currentJson));
     if (!mayChange(req, current)) throw forbidden(`This key may not change derogation requests for ${current.site}.`);
-    res.json(await deps.store.changeState(current, currentJson, parsed.data.state, req.caller!.label, parsed.data.note));
+    const changed = await deps.store.changeState(current, currentJson, parsed.data.state, req.caller!.label, parsed.data.note);
+    await deps.audit.record({ actor: req.caller!.label, actorKeyId: req.caller!.id, action: 'derogation.changed', target: id, detail: `${current.state} → ${changed.state}` });
+    res.json(changed);
   });
 
   return router;

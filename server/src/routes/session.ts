@@ -3,12 +3,13 @@ import { issuesToDetails, signinSchema } from '@pb/shared';
 import { toMe, type ApiKeyStore } from '../auth/api-keys.js';
 import { readCookie, SESSION_COOKIE, SESSION_TTL_SECONDS, type SessionStore } from '../auth/sessions.js';
 import { ApiError, badRequest } from '../http/api-error.js';
+import type { AuditLog } from '../audit/audit-log.js';
 
 /**
  * Sign-in for the web pages: the key is posted once (never in a URL) and exchanged
  * for an httpOnly, SameSite=Strict session cookie.
  */
-export function sessionRouter(deps: { apiKeys: ApiKeyStore; sessions: SessionStore }): Router {
+export function sessionRouter(deps: { apiKeys: ApiKeyStore; sessions: SessionStore; audit: AuditLog }): Router {
   const router = Router();
 
   router.post('/session', express.json({ limit: '4kb' }), express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
@@ -17,6 +18,7 @@ export function sessionRouter(deps: { apiKeys: ApiKeyStore; sessions: SessionSto
     const key = await deps.apiKeys.findBySecret(parsed.data.key.trim());
     if (!key) throw new ApiError(401, 'unauthorized', 'That key is not recognised, or it has been revoked.');
     const sessionId = await deps.sessions.create(parsed.data.key.trim());
+    await deps.audit.record({ actor: key.label, actorKeyId: key.id, action: 'session.started', target: key.id });
     res.cookie(SESSION_COOKIE, sessionId, {
       httpOnly: true,
       sameSite: 'strict',
