@@ -30,6 +30,8 @@ const WALL_RATE = Number(process.env.BENCH_WALL_RATE ?? 50);
 const BURST_RATE = 100;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SYNTHETIC_SITES = 10_000;
+/** A board that takes longer than this to draw is reported as failed, not waited for. */
+const FIRST_BOARD_LIMIT_MS = 240_000;
 const ASSETS = fileURLToPath(new URL('../client/dist/assets/', import.meta.url));
 
 const TARGET_FIRST_BOARD_MS = 1_000;
@@ -129,7 +131,9 @@ async function timeFirstBoard(context: BrowserContext, url: string, expected: nu
     await page.addInitScript(watchFirstBoard, expected);
     if (floor) await page.route(`${url}/__floor`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: FLOOR_PAGE }));
     await page.goto(floor ? `${url}/__floor` : `${url}/`, { waitUntil: 'commit' });
-    timings.push(await page.evaluate(() => window.pbFirstBoard!, undefined));
+    const timing = page.evaluate(() => window.pbFirstBoard!, undefined);
+    const limit = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${expected} markers not drawn within ${FIRST_BOARD_LIMIT_MS} ms`)), FIRST_BOARD_LIMIT_MS).unref());
+    timings.push(await Promise.race([timing, limit]));
     await page.close();
   }
   return timings;
