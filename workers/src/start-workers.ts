@@ -32,7 +32,8 @@ export async function startWorkers(config: Config, reference: ReferenceData, log
     async close() {
       // Worker.close() waits for jobs in flight, so nothing accepted is half-done.
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([connection.quit(), redis.quit()]);
+      // A connection already broken at shutdown is simply dropped.
+      await Promise.all([connection, redis].map((client) => client.quit().catch(() => client.disconnect())));
     },
   };
 }

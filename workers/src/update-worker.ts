@@ -57,16 +57,19 @@ async function processUpdateJob(job: Job, applier: StatusApplier, deps: UpdateWo
   const result = normaliseUpdateJob(data, deps.reference, Date.now());
   if (!result.ok) return reject(deps, data, result.errors);
 
+  const sites = result.updates.map((normalised) => deps.reference.byCode.get(normalised.update.site));
+  const unknown = result.updates.find((_, index) => !sites[index]);
+  if (unknown) return reject(deps, data, [{ path: 'site', message: `unknown site code ${unknown.update.site}` }]);
+  const codes = result.updates.map((normalised) => normalised.update.site);
+  const origin = { updateId: data.updateId, actor: data.actor, receivedAt: data.receivedAt };
   const outcomes: ApplyOutcome[] = [];
-  for (const normalised of result.updates) {
-    const site = deps.reference.byCode.get(normalised.update.site);
-    if (!site) return reject(deps, data, [{ path: 'site', message: `unknown site code ${normalised.update.site}` }]);
-    outcomes.push(await applier.applyUpdate(site, normalised, { updateId: data.updateId, actor: data.actor, receivedAt: data.receivedAt }));
+  for (const [index, normalised] of result.updates.entries()) {
+    const last = index === result.updates.length - 1;
+    const finish = last ? { earlierApplied: outcomes.some((outcome) => outcome.state === 'applied'), sites: codes } : undefined;
+    outcomes.push(await applier.applyUpdate(sites[index]!, normalised, origin, finish));
   }
   const state = outcomes.some((outcome) => outcome.state === 'applied') ? 'applied' : 'superseded';
-  const seq = Math.max(...outcomes.map((outcome) => outcome.seq));
-  await deps.redis.hset(deps.keys.update(data.updateId), { state, seq: String(seq), sites: result.updates.map((u) => u.update.site).join(',') });
-  return { state, seq };
+  return { state, seq: Math.max(...outcomes.map((outcome) => outcome.seq)) };
 }
 
 async function reject(deps: UpdateWorkerDeps, job: UpdateJob, errors: UpdateError[]): Promise<never> {

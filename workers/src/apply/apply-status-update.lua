@@ -13,6 +13,9 @@
 --       7 now (ms)   8 now (ISO)   9 alert kinds to raise   10 alert kinds to end
 --      11 site's region   12 history length kept   13 stale flag: 'set' | 'clear' | ''
 --      14 field in the update record marking this site done ('' for none)
+--      15 when this is the job's last update, how to finish its record: 'last' or
+--         'last-after-applied' (an earlier update of the job applied); '' otherwise
+--      16 the sites the job's updates named, comma-separated (with 15)
 -- Returns {code, seq}: 1 applied, 2 superseded, 0 done before (a retried job), -1 version moved on.
 local site = ARGV[1]
 local marker = ARGV[14]
@@ -35,6 +38,13 @@ local function withSeq(json, seq)
   return '{"seq":' .. seq .. ',' .. string.sub(json, 2)
 end
 
+-- The update's final state goes in the same step, saving the worker a round trip.
+local function finishRecord(state, seq)
+  if ARGV[15] == '' then return end
+  if ARGV[15] == 'last-after-applied' then state = 'applied' end
+  redis.call('HSET', KEYS[7], 'state', state, 'seq', seq, 'sites', ARGV[16])
+end
+
 local function recordHistory(seq)
   if ARGV[6] ~= '' then
     redis.call('ZADD', KEYS[6], seq, withSeq(ARGV[6], seq))
@@ -47,6 +57,7 @@ if ARGV[3] == 'superseded' then
   local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
   recordHistory(seq)
   if marker ~= '' then redis.call('HSET', KEYS[7], marker, seq) end
+  finishRecord('superseded', seq)
   return {2, seq}
 end
 
@@ -91,4 +102,5 @@ for kind in string.gmatch(ARGV[9], '[^,]+') do
 end
 
 if marker ~= '' then redis.call('HSET', KEYS[7], marker, seq) end
+finishRecord('applied', seq)
 return {1, seq}

@@ -57,8 +57,12 @@ export class StatusApplier {
     if (!('applyStatusUpdate' in redis)) redis.defineCommand('applyStatusUpdate', { numberOfKeys: 10, lua: APPLY_SCRIPT });
   }
 
-  /** Applies one normalised update from a posted job. */
-  async applyUpdate(site: Site, normalised: NormalisedUpdate, origin: UpdateOrigin): Promise<ApplyOutcome> {
+  /**
+   * Applies one normalised update from a posted job. With `finish`, this is the job's
+   * last update and the update record gets its final state in the same step.
+   */
+  async applyUpdate(site: Site, normalised: NormalisedUpdate, origin: UpdateOrigin, finish?: { earlierApplied: boolean; sites: string[] }): Promise<ApplyOutcome> {
+    const finishing = finish ? [finish.earlierApplied ? 'last-after-applied' : 'last', finish.sites.join(',')] as const : (['', ''] as const);
     const marker = `done:${site.code}`;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const { current, version, known } = await this.readCurrent(site.code);
@@ -73,7 +77,7 @@ export class StatusApplier {
           source: normalised.source,
           update: normalised.update,
         };
-        const [code, seq] = await this.runScript(site, origin.updateId, version, 'superseded', '', '', JSON.stringify(entry), [], [], '', marker, now);
+        const [code, seq] = await this.runScript(site, origin.updateId, version, 'superseded', '', '', JSON.stringify(entry), [], [], '', marker, now, finishing);
         if (code === -1) continue;
         return { state: code === 0 ? await this.stateOf(origin.updateId) : 'superseded', seq };
       }
@@ -92,7 +96,7 @@ export class StatusApplier {
       };
       const [code, seq] = await this.runScript(
         site, origin.updateId, version, 'applied', JSON.stringify(next), JSON.stringify(event), JSON.stringify(entry),
-        raised, [...ended, ...ENDED_BY_ANY_REPORT], 'clear', marker, now,
+        raised, [...ended, ...ENDED_BY_ANY_REPORT], 'clear', marker, now, finishing,
       );
       if (code === -1) continue;
       return { state: code === 0 ? await this.stateOf(origin.updateId) : 'applied', seq };
@@ -115,7 +119,7 @@ export class StatusApplier {
       const event = request.emitStatus ? JSON.stringify({ site: request.site.code, status, previous: projectSiteStatus(request.site, current, now, this.staleAfterMinutes) }) : '';
       const [code, seq] = await this.runScript(
         request.site, '', version, 'applied', JSON.stringify(next), event, '',
-        request.raise ?? [], request.end ?? [], request.staleFlag ?? '', '', now,
+        request.raise ?? [], request.end ?? [], request.staleFlag ?? '', '', now, ['', ''],
       );
       if (code === -1) continue;
       return seq;
@@ -142,13 +146,14 @@ export class StatusApplier {
     site: Site, updateId: string, version: number, state: 'applied' | 'superseded',
     statusJson: string, eventJson: string, historyJson: string,
     raise: AlertKind[], end: AlertKind[], staleFlag: string, marker: string, now: number,
+    finishing: readonly [string, string],
   ): Promise<ApplyReply> {
     const k = this.keys;
     const reply = (await (this.redis as Redis & { applyStatusUpdate: (...args: string[]) => Promise<ApplyReply> }).applyStatusUpdate(
       k.status, k.versions, k.seq, k.events, k.seqTimes, k.history(site.code), k.update(updateId || '-'), k.alerts, k.openAlerts, k.staleSites,
       site.code, String(version), state, statusJson, eventJson, historyJson,
       String(now), new Date(now).toISOString(), raise.join(','), end.join(','), site.region,
-      String(HISTORY_KEPT_PER_SITE), staleFlag, updateId ? marker : '',
+      String(HISTORY_KEPT_PER_SITE), staleFlag, updateId ? marker : '', finishing[0], finishing[1],
     )) as ApplyReply;
     return reply;
   }
