@@ -1,9 +1,13 @@
 /** `npm run bench`: every benchmark, each beside the raw floor of the same libraries measured in the same run. */
 import { runLiveLatency } from './live-latency.js';
+import { CSV_TARGET_SECONDS, runFormatBenchmarks } from './formats.js';
 import { printTable } from './board-processes.js';
 import { runBrowserBenchmarks } from './browser.js';
 
 const only = process.argv[2];
 if (!only || only === 'live') printTable('POST → socket event latency (server and workers in separate processes, 100 clients)', await runLiveLatency());
+if (!only || only === 'formats') {
+  printTable(`Updates/s by input format, first POST → last update out of queued (separate processes; target: 10,000 CSV rows in under ${CSV_TARGET_SECONDS} s)`, await runFormatBenchmarks());
+}
 if (!only || only === 'browser') printTable('Board in headless Chromium (Debian chromium, playwright-core), each beside a floor measured in the same run', await runBrowserBenchmarks());
 process.exit(0);
