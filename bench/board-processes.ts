@@ -24,7 +24,7 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {})
   const env = { ...process.env, REDIS_URL, PB_KEY_PREFIX: prefix, PB_ADMIN_KEY: adminKey, PORT: String(port), LOG_LEVEL: 'warn', PB_RATE_LIMIT: '1000000', ...extraEnv };
   const tsx = `${ROOT}node_modules/.bin/tsx`;
   const children: ChildProcess[] = [
-    spawn(tsx, ['workers/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
+    spawn(tsx, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-workers'] : []), 'workers/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
     spawn(tsx, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
   ];
   const url = `http://127.0.0.1:${port}`;
@@ -37,6 +37,16 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {})
     }
     if (Date.now() > deadline) throw new Error('the board did not start within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // The workers are ready once their BullMQ worker has registered its connection.
+  const probe = new Redis(REDIS_URL);
+  try {
+    while (!(await probe.client('LIST')).toString().includes('pb-workers')) {
+      if (Date.now() > deadline) throw new Error('the workers did not start within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await probe.quit();
   }
   return {
     url,

@@ -31,7 +31,12 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   await waitForRedis(redis);
   await assertNoEviction(redis);
 
-  const queue = new Queue(UPDATES_QUEUE, { connection: redis, prefix: keys.bullPrefix });
+  // The queue gets a connection of its own: ioredis copies every script defined on a
+  // connection into each MULTI it starts, and BullMQ defines many.
+  const queueRedis = createRedis(config.redisUrl, { name: 'pb-server-queue' });
+  queueRedis.on('error', () => undefined);
+  await waitForRedis(queueRedis);
+  const queue = new Queue(UPDATES_QUEUE, { connection: queueRedis, prefix: keys.bullPrefix });
   queue.on('error', (error) => logger.warn({ err: error.message }, 'queue error'));
   const apiKeys = new ApiKeyStore(redis, keys);
   const sessions = new SessionStore(redis, keys, apiKeys);
@@ -72,7 +77,7 @@ export async function startServer(config: Config, reference: ReferenceData, logg
       });
       await tail.stop();
       await queue.close();
-      await redis.quit().catch(() => undefined);
+      await Promise.all([redis, queueRedis].map((client) => client.quit().catch(() => client.disconnect())));
     },
   };
 }

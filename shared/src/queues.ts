@@ -10,7 +10,7 @@ export const MAINTENANCE_QUEUE = 'maintenance';
 export const UPDATE_FORMATS = ['json', 'text', 'opel', 'csv-row', 'edxl-have'] as const;
 export type UpdateFormat = (typeof UPDATE_FORMATS)[number];
 
-/** `job.data` of an `updates` job, validated again when the job starts. */
+/** One posted update as the normalisers see it. */
 export const updateJobSchema = z.object({
   updateId: z.string(),
   format: z.enum(UPDATE_FORMATS),
@@ -21,14 +21,37 @@ export const updateJobSchema = z.object({
   /** The trusts the poster may post for; undefined means any (admin). */
   trusts: z.array(z.string()).optional(),
   receivedAt: z.string(),
-  /** The raw input: an object for JSON, a string for the text formats. */
+  /** The raw input: an object for JSON, a string for the text formats, the cells of a CSV row. */
   body: z.unknown(),
-  /** For free text: the site named in `?site=`. For a CSV row: its header. */
+  /** For free text: the site named in `?site=`; for JSON, the site it names. */
   site: z.string().optional(),
+  /** For a CSV row: the file's header and the row's number. */
   header: z.array(z.string()).optional(),
   row: z.number().int().optional(),
 });
 export type UpdateJob = z.infer<typeof updateJobSchema>;
+
+/**
+ * Updates posted together (a JSON array, the rows of a CSV) travel in jobs of up to
+ * this many, each update keeping its own id and result: BullMQ's per-job bookkeeping
+ * is then paid once per chunk, not once per row.
+ */
+export const MAX_UPDATES_PER_JOB = 500;
+
+const updateItemSchema = updateJobSchema.pick({ updateId: true, body: true, site: true, row: true });
+export type UpdateItem = z.infer<typeof updateItemSchema>;
+
+/** `job.data` of an `updates` job, validated again when the job starts. */
+export const updateBatchSchema = updateJobSchema
+  .omit({ updateId: true, body: true, site: true, row: true })
+  .extend({ items: z.array(updateItemSchema).min(1).max(MAX_UPDATES_PER_JOB) });
+export type UpdateBatch = z.infer<typeof updateBatchSchema>;
+
+/** The updates of a batch, each as the normalisers see it. */
+export function updatesOfBatch(batch: UpdateBatch): UpdateJob[] {
+  const { items, ...common } = batch;
+  return items.map((item) => ({ ...common, ...item }));
+}
 
 export const MAINTENANCE_JOBS = ['mark-stale', 'expire-until', 'trim-events'] as const;
 export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { updateJobSchema, UPDATES_QUEUE, issuesToDetails, type RedisKeys, type UpdateError, type UpdateJob } from '@pb/shared';
+import { issuesToDetails, updateBatchSchema, updatesOfBatch, UPDATES_QUEUE, type RedisKeys, type UpdateError, type UpdateJob } from '@pb/shared';
 import type { Logger, ReferenceData } from '@pb/shared/node';
 import { normaliseUpdateJob } from './normalise/index.js';
 import { StatusApplier, type ApplyOutcome } from './apply/apply-status-update.js';
@@ -16,14 +16,22 @@ export interface UpdateWorkerDeps {
   logger: Logger;
 }
 
+export interface BatchOutcome {
+  applied: number;
+  superseded: number;
+  rejected: number;
+}
+
 /**
- * Normalises and applies posted updates. Bad input fails the job as unrecoverable
- * with its reasons recorded; only Redis trouble is retried, a bounded number of times.
+ * Normalises and applies posted updates, a job of one or more at a time, each with its
+ * own result. Bad input is rejected with its reasons recorded; a job whose every update
+ * was rejected fails as unrecoverable. Only Redis trouble is retried, a bounded number
+ * of times, and updates finished before the retry are not applied twice.
  */
 export function startUpdateWorker(deps: UpdateWorkerDeps): Worker {
   const applier = new StatusApplier(deps.redis, deps.keys, deps.staleAfterMinutes);
 
-  const worker = new Worker(UPDATES_QUEUE, (job: Job) => processUpdateJob(job, applier, deps), {
+  const worker = new Worker(UPDATES_QUEUE, (job: Job) => processUpdateBatch(job, applier, deps), {
     connection: deps.connection,
     prefix: deps.keys.bullPrefix,
     concurrency: deps.concurrency,
@@ -35,44 +43,61 @@ export function startUpdateWorker(deps: UpdateWorkerDeps): Worker {
     if (!job || error instanceof UnrecoverableError) return;
     const attempts = job.opts.attempts ?? 1;
     if (job.attemptsMade < attempts) return;
-    // Out of retries: say so on the update rather than leave it queued for ever.
-    const id = typeof job.data?.updateId === 'string' ? job.data.updateId : job.id;
-    if (!id) return;
-    recordRejection(deps.redis, deps.keys, id, [{ message: `could not be applied after ${attempts} attempts: ${error.message}` }], job.data).catch((recordError: unknown) =>
-      deps.logger.error({ err: recordError, updateId: id }, 'could not record the rejection of an update'),
-    );
+    // Out of retries: say so on every update still waiting rather than leave it queued for ever.
+    const parsed = updateBatchSchema.safeParse(job.data);
+    if (!parsed.success) return;
+    for (const update of updatesOfBatch(parsed.data)) {
+      recordRejection(deps.redis, deps.keys, update.updateId, [{ message: `could not be applied after ${attempts} attempts: ${error.message}` }], update).catch((recordError: unknown) =>
+        deps.logger.error({ err: recordError, updateId: update.updateId }, 'could not record the rejection of an update'),
+      );
+    }
   });
   worker.on('error', (error) => deps.logger.error({ err: error }, 'update worker error'));
   return worker;
 }
 
-async function processUpdateJob(job: Job, applier: StatusApplier, deps: UpdateWorkerDeps): Promise<ApplyOutcome> {
-  const parsed = updateJobSchema.safeParse(job.data);
+async function processUpdateBatch(job: Job, applier: StatusApplier, deps: UpdateWorkerDeps): Promise<BatchOutcome> {
+  const parsed = updateBatchSchema.safeParse(job.data);
   if (!parsed.success) {
     const errors = issuesToDetails(parsed.error.issues, ['job']);
-    if (typeof job.data?.updateId === 'string') await recordRejection(deps.redis, deps.keys, job.data.updateId, errors, job.data);
+    const items: unknown = job.data?.items;
+    for (const item of Array.isArray(items) ? items : []) {
+      if (typeof item?.updateId === 'string') await recordRejection(deps.redis, deps.keys, item.updateId, errors, job.data);
+    }
     throw new UnrecoverableError(`invalid job data: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   }
-  const data = parsed.data;
-  const result = normaliseUpdateJob(data, deps.reference, Date.now());
-  if (!result.ok) return reject(deps, data, result.errors);
+  const outcome: BatchOutcome = { applied: 0, superseded: 0, rejected: 0 };
+  const reasons: string[] = [];
+  for (const update of updatesOfBatch(parsed.data)) {
+    const result = await processUpdate(update, applier, deps);
+    if ('errors' in result) {
+      outcome.rejected++;
+      reasons.push(result.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
+    } else {
+      outcome[result.state]++;
+    }
+  }
+  if (outcome.rejected > 0 && outcome.applied + outcome.superseded === 0) throw new UnrecoverableError(reasons.join(' | ').slice(0, 2000));
+  return outcome;
+}
 
-  const sites = result.updates.map((normalised) => deps.reference.byCode.get(normalised.update.site));
-  const unknown = result.updates.find((_, index) => !sites[index]);
-  if (unknown) return reject(deps, data, [{ path: 'site', message: `unknown site code ${unknown.update.site}` }]);
+/** One update: normalised, checked, applied to each site it names — or rejected with reasons. */
+async function processUpdate(update: UpdateJob, applier: StatusApplier, deps: UpdateWorkerDeps): Promise<ApplyOutcome | { errors: UpdateError[] }> {
+  const result = normaliseUpdateJob(update, deps.reference, Date.now());
+  if (!result.ok) {
+    await recordRejection(deps.redis, deps.keys, update.updateId, result.errors, update);
+    return { errors: result.errors };
+  }
   const codes = result.updates.map((normalised) => normalised.update.site);
-  const origin = { updateId: data.updateId, actor: data.actor, receivedAt: data.receivedAt };
+  const origin = { updateId: update.updateId, actor: update.actor, receivedAt: update.receivedAt };
   const outcomes: ApplyOutcome[] = [];
   for (const [index, normalised] of result.updates.entries()) {
+    // normaliseUpdateJob has checked every site against the reference data.
+    const site = deps.reference.byCode.get(normalised.update.site)!;
     const last = index === result.updates.length - 1;
     const finish = last ? { earlierApplied: outcomes.some((outcome) => outcome.state === 'applied'), sites: codes } : undefined;
-    outcomes.push(await applier.applyUpdate(sites[index]!, normalised, origin, finish));
+    outcomes.push(await applier.applyUpdate(site, normalised, origin, finish));
   }
   const state = outcomes.some((outcome) => outcome.state === 'applied') ? 'applied' : 'superseded';
   return { state, seq: Math.max(...outcomes.map((outcome) => outcome.seq)) };
-}
-
-async function reject(deps: UpdateWorkerDeps, job: UpdateJob, errors: UpdateError[]): Promise<never> {
-  await recordRejection(deps.redis, deps.keys, job.updateId, errors, job);
-  throw new UnrecoverableError(errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
 }

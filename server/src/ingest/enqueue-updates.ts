@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RedisKeys, UpdateJob } from '@pb/shared';
+import { MAX_UPDATES_PER_JOB, type RedisKeys, type UpdateBatch, type UpdateJob } from '@pb/shared';
 import { ApiError } from '../http/api-error.js';
 
 /** Update records (and so `GET /updates/:id`) are kept a week. */
@@ -64,15 +64,13 @@ export class UpdateEnqueuer {
         multi.hset(this.keys.update(job.updateId), record).expire(this.keys.update(job.updateId), UPDATE_RECORD_TTL_SECONDS);
       }
       await multi.exec();
-      const bulk = jobs.map((job) => ({
-        name: job.format,
-        data: job,
-        opts: { jobId: job.updateId, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential' as const, delay: 200 } },
-      }));
-      // addBulk runs in MULTI, where every job re-sends BullMQ's whole Lua script;
-      // one job goes through add(), which uses EVALSHA.
-      if (bulk.length === 1) await this.queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
-      else await this.queue.addBulk(bulk);
+      const batches = chunk(jobs, MAX_UPDATES_PER_JOB).map((updates) => {
+        const { updateId: _id, body: _body, site: _site, row: _row, ...common } = updates[0]!;
+        const batch: UpdateBatch = { ...common, items: updates.map(({ updateId, body, site, row }) => ({ updateId, body, ...(site ? { site } : {}), ...(row !== undefined ? { row } : {}) })) };
+        // The first update's id names the job, so a repeated post finds the same job.
+        return { name: batch.format, data: batch, opts: { jobId: updates[0]!.updateId, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential' as const, delay: 200 } } };
+      });
+      await this.queue.addBulk(batches);
       if (idemKey) await this.redis.set(idemKey, JSON.stringify({ bodyHash: sha256(body), ids, state: 'committed' } satisfies IdempotencyRecord), 'EX', IDEMPOTENCY_TTL_SECONDS);
     } catch (error) {
       // Nothing half-stored: forget the claim so the poster can safely try again.
@@ -99,6 +97,12 @@ export class UpdateEnqueuer {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
 }
 
 function sha256(text: string): string {
