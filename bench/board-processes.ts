@@ -41,7 +41,7 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {})
   // The workers are ready once their BullMQ worker has registered its connection.
   const probe = new Redis(REDIS_URL);
   try {
-    while (!(await probe.client('LIST')).toString().includes('pb-workers')) {
+    while (!((await probe.client('LIST')) as string).includes(`pb-workers-${prefix} `)) {
       if (Date.now() > deadline) throw new Error('the workers did not start within 30 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

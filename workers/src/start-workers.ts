@@ -12,8 +12,8 @@ export interface RunningWorkers {
 /** Starts the update and maintenance workers against the configured Redis. */
 export async function startWorkers(config: Config, reference: ReferenceData, logger: Logger): Promise<RunningWorkers> {
   const keys = redisKeys(config.keyPrefix);
-  const connection = createRedis(config.redisUrl, { forBullWorker: true, name: 'pb-workers-bull' });
-  const redis = createRedis(config.redisUrl, { forBullWorker: true, autoPipelining: true, name: 'pb-workers' });
+  const connection = createRedis(config.redisUrl, { forBullWorker: true, name: `pb-workers-bull-${config.keyPrefix}` });
+  const redis = createRedis(config.redisUrl, { forBullWorker: true, autoPipelining: true, name: `pb-workers-${config.keyPrefix}` });
   await waitForRedis(redis);
   await assertNoEviction(redis);
 
