@@ -39,9 +39,9 @@ describe('alerts: raised by the workers, acknowledged once, ended with their cau
     return waitForUpdate(board, response.body.updates[0].id);
   }
 
-  it('raises a critical-incident and an escalation alert, acknowledges it for everyone, and ends it on stand-down', async () => {
+  it('raises one critical-incident alert, acknowledges it for everyone, and ends it on stand-down', async () => {
     await post({ site: 'RHU03', opel: 3, incident: { level: 'critical', reason: 'industrial action' } });
-    await expect.poll(() => alerts.map((a) => a.kind).sort()).toEqual(['critical_incident', 'escalation']);
+    await expect.poll(() => alerts.map((a) => a.kind)).toEqual(['critical_incident']);
     const critical = alerts.find((a) => a.kind === 'critical_incident')!;
     expect(critical).toMatchObject({ site: 'RHU03', region: 'Y59' });
 
@@ -58,7 +58,7 @@ describe('alerts: raised by the workers, acknowledged once, ended with their cau
     expect((await api(board.url, directorKey, 'POST', `/alerts/${critical.id}/ack`)).body.acknowledgedAt).toBe(ackEvent.acknowledgedAt);
 
     await post({ site: 'RHU03', opel: 2, incident: { level: 'none' } });
-    await expect.poll(() => alerts.filter((a) => a.endedAt).map((a) => a.kind).sort()).toEqual(['critical_incident', 'escalation']);
+    await expect.poll(() => alerts.filter((a) => a.endedAt).map((a) => a.kind)).toEqual(['critical_incident']);
     const after = await api(board.url, directorKey, 'GET', '/board');
     expect(after.body.alerts).toEqual([]);
     const listed = await api(board.url, directorKey, 'GET', '/alerts');

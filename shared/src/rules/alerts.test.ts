@@ -12,15 +12,23 @@ describe('alertConditionsOf (SPEC §5 alert kinds)', () => {
   });
 
   it('raises critical and major incidents, A&E closures and diverts', () => {
-    expect([...alertConditionsOf(status({ incident: { level: 'critical' } }))].sort()).toEqual(['critical_incident', 'escalation']);
-    expect([...alertConditionsOf(status({ incident: { level: 'major' } }))].sort()).toEqual(['escalation', 'major_incident']);
+    expect([...alertConditionsOf(status({ incident: { level: 'critical' } }))]).toEqual(['critical_incident']);
+    expect([...alertConditionsOf(status({ opel: 4, incident: { level: 'major' } }))]).toEqual(['major_incident']);
     expect([...alertConditionsOf(status({ ed: ed('closed', ['RHM01']) }))]).toEqual(['ed_closed']);
     expect([...alertConditionsOf(status({ ed: ed('divert', ['RHM01']) }))]).toEqual(['divert']);
   });
 
-  it('raises escalation at severity 4 only', () => {
+  it('raises escalation at severity 4 only, when no incident alert already explains it', () => {
     expect([...alertConditionsOf(status({ opel: 4 }))]).toEqual(['escalation']);
+    expect([...alertConditionsOf(status({ opel: 4, ed: ed('closed') }))].sort()).toEqual(['ed_closed', 'escalation']);
     expect(alertConditionsOf(status({ opel: 3 })).has('escalation')).toBe(false);
+    expect(alertConditionsOf(status({ opel: 4, incident: { level: 'critical' } })).has('escalation')).toBe(false);
+  });
+
+  it('raises escalation when a critical incident stands down but OPEL 4 remains', () => {
+    const before = status({ opel: 4, incident: { level: 'critical' } });
+    const after = status({ opel: 4, incident: { level: 'none', stoodDownAt: '2026-01-03T10:00:00Z' } });
+    expect(alertChanges(before, after)).toEqual({ raised: ['escalation'], ended: ['critical_incident'] });
   });
 });
 
@@ -29,7 +37,7 @@ describe('alertChanges', () => {
     const before = status({ opel: 2, ed: ed('divert', ['RHM01']) });
     const after = status({ opel: 2, incident: { level: 'critical' }, ed: ed('open') });
     const { raised, ended } = alertChanges(before, after);
-    expect(raised.sort()).toEqual(['critical_incident', 'escalation']);
+    expect(raised).toEqual(['critical_incident']);
     expect(ended).toEqual(['divert']);
   });
 
@@ -42,8 +50,7 @@ describe('alertChanges', () => {
   it('ends the incident alerts when it is stood down', () => {
     const before = status({ opel: 2, incident: { level: 'major' } });
     const after = status({ opel: 2, incident: { level: 'none', stoodDownAt: '2026-01-03T10:00:00Z' } });
-    expect(alertChanges(before, after)).toEqual({ raised: [], ended: expect.arrayContaining(['major_incident', 'escalation']) });
-    expect(alertChanges(before, after).ended).toHaveLength(2);
+    expect(alertChanges(before, after)).toEqual({ raised: [], ended: ['major_incident'] });
   });
 
   it('moves from divert to closed as one ended and one raised', () => {

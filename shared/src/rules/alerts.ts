@@ -12,7 +12,9 @@ export function alertConditionsOf(status: StoredStatus): Set<AlertKind> {
   if (status.incident?.level === 'major') kinds.add('major_incident');
   if (status.ed?.status === 'closed') kinds.add('ed_closed');
   if (status.ed?.status === 'divert') kinds.add('divert');
-  if (severityOf(status) === 4) kinds.add('escalation');
+  // Escalation is severity 4 that no incident alert already explains (OPEL 4): a
+  // critical incident alone should not sound two alarms for one event.
+  if (severityOf(status) === 4 && !kinds.has('critical_incident') && !kinds.has('major_incident')) kinds.add('escalation');
   return kinds;
 }
 
