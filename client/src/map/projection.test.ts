@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMapView, spreadPoints } from './projection';
+import { buildMapView, spreadPoints, type PlacedPoint } from './projection';
 import { divertArrows } from './divert-arrows';
 import { siteStatus } from '../lib/test-fixtures';
 
@@ -26,6 +26,61 @@ describe('spreadPoints', () => {
       [0, 0],
       [50, 0],
     ]);
+  });
+});
+
+/** A deterministic scatter of `count` points over a `size` × `size` box (a small LCG). */
+function scatter(count: number, size: number): { code: string; x: number; y: number }[] {
+  let seed = 12345;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  return Array.from({ length: count }, (_, i) => ({ code: `S${i.toString().padStart(5, '0')}`, x: next() * size, y: next() * size }));
+}
+
+/** The smallest distance between any two placed points, through a grid so it stays cheap. */
+function closestPair(placed: readonly { x: number; y: number }[], cell: number): number {
+  const cells = new Map<string, number[]>();
+  placed.forEach((point, index) => {
+    const key = `${Math.floor(point.x / cell)},${Math.floor(point.y / cell)}`;
+    cells.set(key, [...(cells.get(key) ?? []), index]);
+  });
+  let closest = Infinity;
+  placed.forEach((a, i) => {
+    const cx = Math.floor(a.x / cell);
+    const cy = Math.floor(a.y / cell);
+    for (let ox = -1; ox <= 1; ox++) {
+      for (let oy = -1; oy <= 1; oy++) {
+        for (const j of cells.get(`${cx + ox},${cy + oy}`) ?? []) {
+          if (j > i) closest = Math.min(closest, Math.hypot(a.x - placed[j]!.x, a.y - placed[j]!.y));
+        }
+      }
+    }
+  });
+  return closest;
+}
+
+describe('spreadPoints on large inputs', () => {
+  it('separates 10,000 markers that have room, comparing only neighbours (an all-pairs pass would not finish)', () => {
+    // 10,000 markers 10 apart need about 0.87 M of the 4 M square units here.
+    const placed = spreadPoints(scatter(10_000, 2_000), 10);
+    expect(placed).toHaveLength(10_000);
+    expect(closestPair(placed, 10)).toBeGreaterThanOrEqual(9.9);
+    // Nudged, not scattered: nobody travels far from where the site really is.
+    expect(Math.max(...placed.map((p) => Math.hypot(p.x - p.x0, p.y - p.y0)))).toBeLessThan(30);
+  });
+
+  it('leaves markers where they are when there is no room to separate them', () => {
+    const points = scatter(10_000, 600);
+    const placed = spreadPoints(points, 16);
+    expect(placed.every((p, i) => p.x === points[i]!.x && p.y === points[i]!.y && p.x0 === p.x && p.y0 === p.y)).toBe(true);
+  });
+
+  it('gives the same layout for the same input, whatever order it comes in', () => {
+    const points = scatter(2_000, 500);
+    const byCode = (placed: PlacedPoint[]) => Object.fromEntries(placed.map((p) => [p.code, [p.x, p.y]]));
+    expect(byCode(spreadPoints([...points].reverse(), 8))).toEqual(byCode(spreadPoints(points, 8)));
   });
 });
 

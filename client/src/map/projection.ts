@@ -60,38 +60,108 @@ export interface PlacedPoint {
 }
 
 /**
- * Nudges markers apart until no two are closer than `minDistance` (or the iterations
- * run out), so every site can be pointed at and clicked. Deterministic: the same input
- * always gives the same layout. Pure.
+ * Rounds of nudging at most. Each round separates every overlapping pair once; real
+ * clusters settle in a few rounds, and a cluster that has not settled by now will not.
  */
-export function spreadPoints(points: readonly { code: string; x: number; y: number }[], minDistance: number, iterations = 60): PlacedPoint[] {
+const MAX_ROUNDS = 60;
+
+/**
+ * The densest packing of discs `minDistance` apart (hexagonal) needs this much area per
+ * point, in units of `minDistance²`. Above that density no nudging can separate them.
+ */
+const HEX_AREA_PER_POINT = Math.sqrt(3) / 2;
+
+/** Grid cells are keyed by one exact number: cell columns and rows stay well inside ±2²⁰. */
+const CELL_OFFSET = 2 ** 20;
+const cellKey = (cx: number, cy: number): number => (cx + CELL_OFFSET) * 2 ** 21 + (cy + CELL_OFFSET);
+
+/**
+ * Whether `count` markers `minDistance` apart could fit at all in the box around the
+ * points (with a margin of one `minDistance` for them to move into).
+ */
+function canSpread(points: readonly { x: number; y: number }[], minDistance: number): boolean {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const point of points) {
+    if (point.x < minX) minX = point.x;
+    if (point.x > maxX) maxX = point.x;
+    if (point.y < minY) minY = point.y;
+    if (point.y > maxY) maxY = point.y;
+  }
+  const area = (maxX - minX + 2 * minDistance) * (maxY - minY + 2 * minDistance);
+  return points.length * minDistance * minDistance * HEX_AREA_PER_POINT <= area;
+}
+
+/**
+ * Nudges markers apart until no two are closer than `minDistance` (or the rounds run
+ * out), so every site can be pointed at and clicked. Deterministic: the same input
+ * always gives the same layout. Pure.
+ *
+ * Near-linear: each round puts the markers into a grid of `minDistance` cells and
+ * compares each only with the markers of its own and the eight neighbouring cells, the
+ * only ones that can be too close. It stops as soon as a round moves nothing. When the
+ * markers are too many for their area to be separated at all (thousands of sites on one
+ * map), they are left where they are: nudging would only smear them across the map.
+ *
+ * @example spreadPoints([{ code: 'A', x: 0, y: 0 }, { code: 'B', x: 1, y: 0 }], 10) // A and B end 10 apart
+ */
+export function spreadPoints(points: readonly { code: string; x: number; y: number }[], minDistance: number, iterations = MAX_ROUNDS): PlacedPoint[] {
   const placed: PlacedPoint[] = points.map((point) => ({ code: point.code, x0: point.x, y0: point.y, x: point.x, y: point.y }));
-  const sorted = [...placed].sort((a, b) => a.code.localeCompare(b.code));
-  for (let round = 0; round < iterations; round++) {
+  if (placed.length < 2 || !(minDistance > 0) || !canSpread(placed, minDistance)) return placed;
+  const sorted = [...placed].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const rounds = Math.min(iterations, MAX_ROUNDS);
+  const cellX = new Int32Array(sorted.length);
+  const cellY = new Int32Array(sorted.length);
+  const cells = new Map<number, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    // Markers are filed by where they stood at the start of the round, in code order.
+    cells.clear();
+    for (let i = 0; i < sorted.length; i++) {
+      const point = sorted[i]!;
+      const cx = Math.floor(point.x / minDistance);
+      const cy = Math.floor(point.y / minDistance);
+      cellX[i] = cx;
+      cellY[i] = cy;
+      const key = cellKey(cx, cy);
+      const cell = cells.get(key);
+      if (cell) cell.push(i);
+      else cells.set(key, [i]);
+    }
     let moved = false;
     for (let i = 0; i < sorted.length; i++) {
       const a = sorted[i]!;
-      for (let j = i + 1; j < sorted.length; j++) {
-        const b = sorted[j]!;
-        let dx = b.x - a.x;
-        let dy = b.y - a.y;
-        let distance = Math.hypot(dx, dy);
-        if (distance >= minDistance) continue;
-        if (distance < 1e-6) {
-          // Same spot: separate along a direction derived from the pair's order.
-          const angle = ((i * 7 + j * 13) % 360) * (Math.PI / 180);
-          dx = Math.cos(angle);
-          dy = Math.sin(angle);
-          distance = 1;
+      const cx = cellX[i]!;
+      const cy = cellY[i]!;
+      for (let ox = -1; ox <= 1; ox++) {
+        for (let oy = -1; oy <= 1; oy++) {
+          const cell = cells.get(cellKey(cx + ox, cy + oy));
+          if (!cell) continue;
+          for (const j of cell) {
+            if (j <= i) continue;
+            const b = sorted[j]!;
+            let dx = b.x - a.x;
+            let dy = b.y - a.y;
+            let distance = Math.hypot(dx, dy);
+            if (distance >= minDistance) continue;
+            if (distance < 1e-6) {
+              // Same spot: separate along a direction derived from the pair's order.
+              const angle = ((i * 7 + j * 13) % 360) * (Math.PI / 180);
+              dx = Math.cos(angle);
+              dy = Math.sin(angle);
+              distance = 1;
+            }
+            const push = (minDistance - distance) / 2 + 0.01;
+            const ux = dx / distance;
+            const uy = dy / distance;
+            a.x -= ux * push;
+            a.y -= uy * push;
+            b.x += ux * push;
+            b.y += uy * push;
+            moved = true;
+          }
         }
-        const push = (minDistance - distance) / 2 + 0.01;
-        const ux = dx / distance;
-        const uy = dy / distance;
-        a.x -= ux * push;
-        a.y -= uy * push;
-        b.x += ux * push;
-        b.y += uy * push;
-        moved = true;
       }
     }
     if (!moved) break;
