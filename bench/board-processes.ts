@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -13,6 +15,8 @@ export interface BoardProcesses {
   url: string;
   prefix: string;
   adminKey: string;
+  /** CPU seconds used so far by the workers and the server (each with its tsx child). */
+  cpuSeconds(): { workers: number; server: number };
   stop(): Promise<void>;
 }
 
@@ -27,6 +31,9 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {})
     spawn(tsx, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-workers'] : []), 'workers/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
     spawn(tsx, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
   ];
+  // However the benchmark ends, its board goes with it.
+  const killChildren = () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
+  process.once('exit', killChildren);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -35,14 +42,20 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {})
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('the board did not start within 30 s');
+    if (Date.now() > deadline) {
+      killChildren();
+      throw new Error('the board did not start within 30 s');
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   // The workers are ready once their BullMQ worker has registered its connection.
   const probe = new Redis(REDIS_URL);
   try {
     while (!((await probe.client('LIST')) as string).includes(`pb-workers-${prefix} `)) {
-      if (Date.now() > deadline) throw new Error('the workers did not start within 30 s');
+      if (Date.now() > deadline) {
+        killChildren();
+        throw new Error('the workers did not start within 30 s');
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
@@ -52,6 +65,7 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {})
     url,
     prefix,
     adminKey,
+    cpuSeconds: () => ({ workers: cpuSecondsOfTree(children[0]!.pid!), server: cpuSecondsOfTree(children[1]!.pid!) }),
     async stop() {
       await Promise.all(children.map((child) => new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -88,4 +102,56 @@ export async function atRate(perSecond: number, seconds: number, fn: (i: number)
     pending.push(fn(i));
   }
   await Promise.all(pending);
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a process and all its descendants, from /proc. */
+export function cpuSecondsOfTree(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let total = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) total += cpuSecondsOfTree(Number(child));
+    }
+    return total;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds Redis has used, from INFO. */
+export async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const value = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return value('used_cpu_user') + value('used_cpu_sys');
+}
+
+/**
+ * Posts like an integration would: a keep-alive pool of at most `sockets` connections,
+ * rather than a new connection per request once the server falls behind.
+ */
+export function createPoster(baseUrl: string, key: string, sockets = 64) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const { hostname, port } = new URL(baseUrl);
+  return {
+    post(path: string, body: string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+      return new Promise((resolve, reject) => {
+        const request = http.request(
+          { agent, hostname, port, path, method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType, 'content-length': Buffer.byteLength(body) } },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+            response.on('error', reject);
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
 }

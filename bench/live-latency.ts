@@ -9,12 +9,12 @@ import { Queue, Worker, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { loadReferenceData } from '@pb/shared/node';
-import { atRate, percentile, REDIS_URL, startBoardProcesses } from './board-processes.js';
+import { atRate, cpuSecondsOfTree, createPoster, percentile, REDIS_URL, redisCpuSeconds, startBoardProcesses } from './board-processes.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const PROBES = 5;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const RATES = [100, 500];
+const RATES = (process.env.BENCH_RATES ?? '100,500').split(',').map(Number);
 
 interface Row {
   [key: string]: string | number;
@@ -65,6 +65,7 @@ export async function runLiveLatency(): Promise<Row[]> {
     const probes: Socket[] = [];
     const sent = new Map<string, number>();
     let latencies: number[] = [];
+    let accepted: number[] = [];
     for (let i = 0; i < PROBES; i++) {
       const socket = io(`${board.url}/board`, { auth: { token: displayKey }, transports: ['websocket'] });
       socket.on('status', (event: { status: { note: string | null } }) => {
@@ -75,22 +76,28 @@ export async function runLiveLatency(): Promise<Row[]> {
       probes.push(socket);
     }
 
+    const redisInfo = new Redis(REDIS_URL);
+    const poster = createPoster(board.url, board.adminKey);
     for (const rate of RATES) {
       latencies = [];
+      accepted = [];
       sent.clear();
       let posted = 0;
       let failed = 0;
+      const cpuBefore = { ...board.cpuSeconds(), redis: await redisCpuSeconds(redisInfo), listeners: cpuSecondsOfTree(listeners.pid!), bench: process.cpuUsage() };
+      const phaseStart = performance.now();
       await atRate(rate, SECONDS, async (i) => {
         const site = reference.sites[i % reference.sites.length]!;
         const token = `bench-${rate}-${i}`;
         sent.set(token, performance.now());
-        const response = await fetch(`${board.url}/api/v1/updates`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ site: site.code, opel: (i % 4) + 1, metrics: { longestWaitHours: i % 12 }, note: token }),
-        });
-        const body = (await response.json()) as { updates?: { id: string }[] };
-        if (response.status !== 202 || !body.updates) {
+        try {
+          const response = await poster.post('/api/v1/updates', JSON.stringify({ site: site.code, opel: (i % 4) + 1, metrics: { longestWaitHours: i % 12 }, note: token }));
+          accepted.push(performance.now() - sent.get(token)!);
+          if (response.status !== 202) {
+            failed++;
+            return;
+          }
+        } catch {
           failed++;
           return;
         }
@@ -99,6 +106,15 @@ export async function runLiveLatency(): Promise<Row[]> {
       const expected = posted * PROBES;
       const deadline = Date.now() + 15_000;
       while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const phaseSeconds = (performance.now() - phaseStart) / 1000;
+      const cpuAfter = board.cpuSeconds();
+      const busy = (seconds: number) => `${Math.round((seconds / phaseSeconds) * 100)}%`;
+      const cpu = {
+        server: busy(cpuAfter.server - cpuBefore.server),
+        workers: busy(cpuAfter.workers - cpuBefore.workers),
+        redis: busy((await redisCpuSeconds(redisInfo)) - cpuBefore.redis),
+        'clients (95 + 5 probes + poster)': busy(cpuSecondsOfTree(listeners.pid!) - cpuBefore.listeners + (() => { const u = process.cpuUsage(cpuBefore.bench); return (u.user + u.system) / 1e6; })()),
+      };
       const sorted = [...latencies].sort((a, b) => a - b);
       const floor = await bullFloor(rate);
       rows.push({
@@ -109,15 +125,20 @@ export async function runLiveLatency(): Promise<Row[]> {
         'events at probes': `${latencies.length}/${expected}`,
         'p50 ms': sorted.length ? +percentile(sorted, 50).toFixed(1) : NaN,
         'p99 ms': sorted.length ? +percentile(sorted, 99).toFixed(1) : NaN,
+        '202 p50 ms': +percentile([...accepted].sort((a, b) => a - b), 50).toFixed(1),
+        '202 p99 ms': +percentile([...accepted].sort((a, b) => a - b), 99).toFixed(1),
         'floor p50 ms (bare BullMQ no-op)': +percentile(floor, 50).toFixed(1),
         'floor p99 ms': +percentile(floor, 99).toFixed(1),
         'p99 / floor p99': +(percentile(sorted, 99) / percentile(floor, 99)).toFixed(1),
+        ...Object.fromEntries(Object.entries(cpu).map(([name, value]) => [`cpu ${name}`, value])),
       });
     }
     listeners.send('count');
     const counts = await new Promise<{ received: number }>((resolve) => listeners.once('message', (m) => resolve(m as { received: number })));
     for (const row of rows) row['other clients received (all rates)'] = counts.received;
     listeners.kill();
+    await redisInfo.quit();
+    poster.close();
     for (const socket of probes) socket.disconnect();
   } finally {
     await board.stop();

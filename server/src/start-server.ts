@@ -11,6 +11,7 @@ import { BoardReader } from './board/read-board.js';
 import { createMetrics } from './http/metrics.js';
 import { attachBoardNamespace, type BoardServer } from './live/board-namespace.js';
 import { EventStreamTail } from './live/event-stream-tail.js';
+import { coalesceWebsocketFrames } from './live/coalesce-frames.js';
 
 export interface RunningServer {
   port: number;
@@ -45,6 +46,7 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   const createdAdminKey = await apiKeys.ensureBootstrapAdmin(config.adminKey);
 
   const app = createApp({ config, logger, redis, keys, reference, queue, apiKeys, sessions, reader, metrics });
+  coalesceWebsocketFrames();
   const http = createServer(app);
   const io: BoardServer = new Server(http, { serveClient: false, cors: { origin: false } });
   const tail = new EventStreamTail(tailRedis, keys, logger);
