@@ -12,6 +12,9 @@
  *   — floor: the same page with no updates arriving;
  * - JS heap of `/wall` after `gc()`, before and after `BENCH_WALL_MINUTES` of updates;
  * - gzipped JS + CSS of `client/dist/assets` without the lazily loaded geometry chunk.
+ *
+ * `BENCH_BROWSER_PARTS` (comma-separated, default all) runs only some of them: `first`
+ * and `burst` at 178 sites, `wall` (the heap run) and `large` (both at 10,178 sites).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +33,7 @@ const WALL_RATE = Number(process.env.BENCH_WALL_RATE ?? 50);
 const BURST_RATE = 100;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SYNTHETIC_SITES = 10_000;
+const PARTS = new Set((process.env.BENCH_BROWSER_PARTS ?? 'first,burst,wall,large').split(',').map((part) => part.trim()));
 /** A board that takes longer than this to draw is reported as failed, not waited for. */
 const FIRST_BOARD_LIMIT_MS = 240_000;
 const ASSETS = fileURLToPath(new URL('../client/dist/assets/', import.meta.url));
@@ -338,14 +342,15 @@ export async function runBrowserBenchmarks(): Promise<Row[]> {
     const board = await startBoardProcesses();
     try {
       const context = await signedInContext(browser, board);
-      rows.push(...(await firstBoardRows(context, board.url, reference.sites.length)));
-      rows.push(...(await burstRows(context, board, reference.sites, reference.sites.length, true)));
-      rows.push(...(await wallHeapRows(context, board, reference.sites)));
+      if (PARTS.has('first')) rows.push(...(await firstBoardRows(context, board.url, reference.sites.length)));
+      if (PARTS.has('burst')) rows.push(...(await burstRows(context, board, reference.sites, reference.sites.length, true)));
+      if (PARTS.has('wall')) rows.push(...(await wallHeapRows(context, board, reference.sites)));
       await context.close();
     } finally {
       await board.stop();
     }
 
+    if (!PARTS.has('large')) return rows;
     const dir = mkdtempSync(join(tmpdir(), 'pb-bench-sites-'));
     const file = join(dir, 'sites.json');
     const synthetic = syntheticSites(reference.sites, SYNTHETIC_SITES);
