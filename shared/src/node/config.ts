@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { DEFAULT_STALE_AFTER_MINUTES } from '../rules/severity.js';
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ message: 'must be a port number, 0–65535' }).int('must be a port number, 0–65535').min(0, 'must be a port number, 0–65535').max(65535, 'must be a port number, 0–65535').default(3000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   PB_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  PB_STALE_AFTER: z.coerce.number().int().positive('must be a positive number of minutes').default(DEFAULT_STALE_AFTER_MINUTES),
+  PB_STALE_AFTER: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number of minutes').positive('must be a positive number of minutes').default(DEFAULT_STALE_AFTER_MINUTES),
   PB_SITES_FILE: z.string().optional(),
   PB_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'may hold only letters, digits, ":", "_" and "-"').default('pb'),
   /** Requests per second per key before 429 (SPEC §10: never below 50/s sustained, bursts of 200). */
-  PB_RATE_LIMIT: z.coerce.number().int().min(50).default(200),
-  PB_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  PB_RATE_LIMIT: z.coerce.number({ message: 'must be a number of requests per second' }).int('must be a whole number').min(50, 'must be at least 50 requests per second').default(200),
+  PB_WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–256').max(256, 'must be 1–256').default(16),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
