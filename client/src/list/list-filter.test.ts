@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, filterStatuses, sortStatuses } from './list-filter';
+import { EMPTY_FILTER, filterStatuses, keepRanking, rankSites, sortStatuses } from './list-filter';
 import { siteStatus } from '../lib/test-fixtures';
 
 const sites = [
@@ -30,5 +30,15 @@ describe('sortStatuses', () => {
     expect(sortStatuses(sites, 'severity', 'descending').map((s) => s.site)).toEqual(['RHU03', 'RJ122', 'RAL01']);
     expect(sortStatuses(sites, 'name', 'ascending').map((s) => s.site)).toEqual(['RHU03', 'RAL01', 'RJ122']);
     expect(sortStatuses(sites, 'region', 'ascending').map((s) => s.site)).toEqual(['RAL01', 'RJ122', 'RHU03']);
+  });
+});
+
+describe('keepRanking', () => {
+  it('keeps the order of an earlier sort while statuses change, and asks for a new sort when a site is new to it', () => {
+    const ranking = rankSites(sortStatuses(sites, 'severity', 'descending'));
+    const changed = sites.map((status) => (status.site === 'RAL01' ? { ...status, severity: 4 } : status));
+    expect(keepRanking(changed, ranking)?.map((s) => s.site)).toEqual(['RHU03', 'RJ122', 'RAL01']);
+    expect(keepRanking(changed, ranking)?.find((s) => s.site === 'RAL01')?.severity).toBe(4);
+    expect(keepRanking([...changed, siteStatus('RXX01')], ranking)).toBeNull();
   });
 });

@@ -70,5 +70,24 @@ export function sortStatuses(statuses: readonly SiteStatus[], key: SortKey, dire
   return [...statuses].sort((a, b) => sign * compareBy(key, a, b) || a.name.localeCompare(b.name, 'en-GB'));
 }
 
+/** Each site's place in a sorted list, to keep that order for a while. */
+export function rankSites(sorted: readonly SiteStatus[]): Map<string, number> {
+  return new Map(sorted.map((status, index) => [status.site, index]));
+}
+
+/**
+ * The statuses in the order of an earlier `ranking`, or null when a site has no place in
+ * it (it has just come into the list) and the list must be sorted afresh. Pure.
+ */
+export function keepRanking(statuses: readonly SiteStatus[], ranking: ReadonlyMap<string, number>): SiteStatus[] | null {
+  const ranked: { status: SiteStatus; rank: number }[] = [];
+  for (const status of statuses) {
+    const rank = ranking.get(status.site);
+    if (rank === undefined) return null;
+    ranked.push({ status, rank });
+  }
+  return ranked.sort((a, b) => a.rank - b.rank).map((entry) => entry.status);
+}
+
 /** For screen readers and tests, the same words as the map. */
 export { severityWords };
