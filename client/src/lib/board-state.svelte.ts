@@ -98,8 +98,8 @@ export class BoardState {
   siteName = (code: string): string => this.#catalogue[code]?.name ?? this.#working.sites[code]?.name ?? code;
 
   /** Loads the reference sites (positions, trust and region names). */
-  async loadCatalogue(): Promise<void> {
-    const body = await apiFetch<{ sites: (Site & { status?: SiteStatus })[] }>('/sites');
+  async loadCatalogue(signal?: AbortSignal): Promise<void> {
+    const body = await apiFetch<{ sites: (Site & { status?: SiteStatus })[] }>('/sites', signal ? { signal } : {});
     const catalogue: Record<string, Site> = {};
     for (const site of body.sites) catalogue[site.code] = site;
     this.#catalogue = catalogue;

@@ -33,6 +33,12 @@ export function buildMapView(focus: string | null, width: number, height: number
     ],
     target,
   );
+  // Cut everything outside the box: a region's view (the London inset especially) would
+  // otherwise carry all England's boundaries, far off screen, to be parsed and painted.
+  projection.clipExtent([
+    [0, 0],
+    [width, height],
+  ]);
   const path = geoPath(projection).digits(1);
   return {
     width,
