@@ -205,7 +205,13 @@ export class BoardState {
 
   #schedulePublish(): void {
     if (this.#publishTimer) return;
-    const wait = Math.max(0, this.#publishedAt + PUBLISH_EVERY_MS - Date.now());
+    const wait = this.#publishedAt + PUBLISH_EVERY_MS - Date.now();
+    // The first event after a quiet spell is shown at once, even when the server sent it
+    // in one frame with the events that followed it: those wait for the next publish.
+    if (wait <= 0) {
+      this.#publish();
+      return;
+    }
     this.#publishTimer = setTimeout(() => {
       this.#publishTimer = null;
       this.#publish();
