@@ -12,31 +12,39 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface BoardProcesses {
+  /** The first server's URL. */
   url: string;
+  /** Every server's URL (several when asked for). */
+  urls: string[];
   prefix: string;
   adminKey: string;
-  /** CPU seconds used so far by the workers and the server (each with its tsx child). */
+  /** CPU seconds used so far by the workers and the servers (each with its tsx child). */
   cpuSeconds(): { workers: number; server: number };
   stop(): Promise<void>;
 }
 
-/** Starts one server process and one workers process, as in production, under a fresh prefix. */
-export async function startBoardProcesses(extraEnv: Record<string, string> = {}): Promise<BoardProcesses> {
+/**
+ * Starts one workers process and `servers` server processes, as in production, under
+ * a fresh prefix.
+ */
+export async function startBoardProcesses(extraEnv: Record<string, string> = {}, servers = 1): Promise<BoardProcesses> {
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
-  const port = await freePort();
-  const env = { ...process.env, REDIS_URL, PB_KEY_PREFIX: prefix, PB_ADMIN_KEY: adminKey, PORT: String(port), LOG_LEVEL: 'warn', PB_RATE_LIMIT: '1000000', ...extraEnv };
+  const env = { ...process.env, REDIS_URL, PB_KEY_PREFIX: prefix, PB_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PB_RATE_LIMIT: '1000000', ...extraEnv };
   const tsx = `${ROOT}node_modules/.bin/tsx`;
-  const children: ChildProcess[] = [
-    spawn(tsx, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-workers'] : []), 'workers/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
-    spawn(tsx, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
-  ];
+  const profile = (dir: string) => (process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+  const children: ChildProcess[] = [spawn(tsx, [...profile('/tmp/prof-workers'), 'workers/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })];
+  const urls: string[] = [];
+  for (let i = 0; i < servers; i++) {
+    const port = await freePort();
+    urls.push(`http://127.0.0.1:${port}`);
+    children.push(spawn(tsx, [...profile('/tmp/prof'), 'server/src/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] }));
+  }
   // However the benchmark ends, its board goes with it.
   const killChildren = () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
   process.once('exit', killChildren);
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
-  for (;;) {
+  for (const url of urls) for (;;) {
     try {
       if ((await fetch(`${url}/readyz`)).ok) break;
     } catch {
@@ -62,10 +70,11 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {})
     await probe.quit();
   }
   return {
-    url,
+    url: urls[0]!,
+    urls,
     prefix,
     adminKey,
-    cpuSeconds: () => ({ workers: cpuSecondsOfTree(children[0]!.pid!), server: cpuSecondsOfTree(children[1]!.pid!) }),
+    cpuSeconds: () => ({ workers: cpuSecondsOfTree(children[0]!.pid!), server: children.slice(1).reduce((sum, child) => sum + cpuSecondsOfTree(child.pid!), 0) }),
     async stop() {
       await Promise.all(children.map((child) => new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -6,15 +6,16 @@
  */
 import WebSocket from 'ws';
 
-const [url, key, countText] = process.argv.slice(2);
-const wsUrl = `${url!.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+const [urlList, key, countText] = process.argv.slice(2);
+// Spread over every server given (comma-separated), as a load balancer would.
+const wsUrls = urlList!.split(',').map((url) => `${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
 let received = 0;
 let ready = 0;
 const count = Number(countText);
 const sockets: WebSocket[] = [];
 
 for (let i = 0; i < count; i++) {
-  const socket = new WebSocket(wsUrl);
+  const socket = new WebSocket(wsUrls[i % wsUrls.length]!);
   socket.on('message', (data: Buffer) => {
     const text = data.toString('latin1', 0, 24);
     if (text.startsWith('42/board,["status"')) received++;

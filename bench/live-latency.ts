@@ -46,9 +46,9 @@ async function bullFloor(rate: number): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-export async function runLiveLatency(): Promise<Row[]> {
+export async function runLiveLatency(servers = 1): Promise<Row[]> {
   const reference = loadReferenceData();
-  const board = await startBoardProcesses();
+  const board = await startBoardProcesses({}, servers);
   const rows: Row[] = [];
   try {
     const keyResponse = await fetch(`${board.url}/api/v1/keys`, {
@@ -59,7 +59,7 @@ export async function runLiveLatency(): Promise<Row[]> {
     const displayKey = ((await keyResponse.json()) as { key: string }).key;
 
     // The other 95 clients live in a child process, so this one only measures.
-    const listeners = fork(fileURLToPath(new URL('./listeners.ts', import.meta.url)), [board.url, displayKey, String(CLIENTS - PROBES)], { execArgv: ['--import', 'tsx'] });
+    const listeners = fork(fileURLToPath(new URL('./listeners.ts', import.meta.url)), [board.urls.join(','), displayKey, String(CLIENTS - PROBES)], { execArgv: ['--import', 'tsx'] });
     await new Promise<void>((resolve) => listeners.once('message', () => resolve()));
 
     const probes: Socket[] = [];
@@ -67,7 +67,7 @@ export async function runLiveLatency(): Promise<Row[]> {
     let latencies: number[] = [];
     let accepted: number[] = [];
     for (let i = 0; i < PROBES; i++) {
-      const socket = io(`${board.url}/board`, { auth: { token: displayKey }, transports: ['websocket'] });
+      const socket = io(`${board.urls[i % board.urls.length]}/board`, { auth: { token: displayKey }, transports: ['websocket'] });
       socket.on('status', (event: { status: { note: string | null } }) => {
         const t0 = sent.get(event.status.note ?? '');
         if (t0 !== undefined) latencies.push(performance.now() - t0);
@@ -77,7 +77,7 @@ export async function runLiveLatency(): Promise<Row[]> {
     }
 
     const redisInfo = new Redis(REDIS_URL);
-    const poster = createPoster(board.url, board.adminKey);
+    const posters = board.urls.map((url) => createPoster(url, board.adminKey));
     for (const rate of RATES) {
       latencies = [];
       accepted = [];
@@ -91,7 +91,7 @@ export async function runLiveLatency(): Promise<Row[]> {
         const token = `bench-${rate}-${i}`;
         sent.set(token, performance.now());
         try {
-          const response = await poster.post('/api/v1/updates', JSON.stringify({ site: site.code, opel: (i % 4) + 1, metrics: { longestWaitHours: i % 12 }, note: token }));
+          const response = await posters[i % posters.length]!.post('/api/v1/updates', JSON.stringify({ site: site.code, opel: (i % 4) + 1, metrics: { longestWaitHours: i % 12 }, note: token }));
           accepted.push(performance.now() - sent.get(token)!);
           if (response.status !== 202) {
             failed++;
@@ -118,6 +118,7 @@ export async function runLiveLatency(): Promise<Row[]> {
       const sorted = [...latencies].sort((a, b) => a - b);
       const floor = await bullFloor(rate);
       rows.push({
+        'server processes': servers,
         'rate (updates/s)': rate,
         clients: CLIENTS,
         posted,
@@ -138,7 +139,7 @@ export async function runLiveLatency(): Promise<Row[]> {
     for (const row of rows) row['other clients received (all rates)'] = counts.received;
     listeners.kill();
     await redisInfo.quit();
-    poster.close();
+    for (const poster of posters) poster.close();
     for (const socket of probes) socket.disconnect();
   } finally {
     await board.stop();
