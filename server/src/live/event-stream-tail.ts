@@ -14,6 +14,7 @@ export interface LiveEvent {
 /** Recent events kept in memory so most resumes and every subscribe race are served without Redis. */
 const BUFFER_SIZE = 10_000;
 const BLOCK_MS = 5_000;
+const YIELD_AFTER_MS = 5;
 
 /** Turns a stream entry (`<seq>-0`, [kind, k, data, json]) into a LiveEvent. */
 export function parseStreamEntry(id: string, fields: string[]): LiveEvent {
@@ -105,12 +106,20 @@ export class EventStreamTail extends EventEmitter<{ event: [LiveEvent] }> {
           | [string, [string, string[]][]][]
           | null;
         if (!reply) continue;
+        let sliceStart = performance.now();
         for (const [id, fields] of reply[0]![1]) {
           const event = parseStreamEntry(id, fields);
           if (event.seq <= this.lastSeq) continue;
           this.lastSeq = event.seq;
           this.buffer.push(event);
           this.emit('event', event);
+          // Sending events to every socket takes a while: after a few milliseconds, let
+          // waiting requests in rather than hold them behind a whole backlog. Events
+          // sent within one slice leave each socket in one write.
+          if (performance.now() - sliceStart > YIELD_AFTER_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
+          }
         }
         if (this.buffer.length > BUFFER_SIZE * 1.5) this.buffer = this.buffer.slice(-BUFFER_SIZE);
       } catch (error) {
