@@ -115,11 +115,12 @@ describe('sign-in and the live board in Chromium', () => {
       expect(await tile.locator('[data-fact="critical"]').innerText()).toBe('Critical 1');
       expect(await tile.locator('[data-fact="diverting"]').innerText()).toBe('Diverting 1');
 
-      const item = page.locator(`[data-testid="feed-item"][data-feed-site="${SITE.code}"]`);
-      await item.first().waitFor();
+      // The update's alerts follow it with later seqs, so find the status item by its seq.
       const result = await waitForUpdate(board, posted.body.updates[0].id);
-      expect(Number(await item.first().getAttribute('data-seq'))).toBe(result.seq);
-      expect(await item.first().innerText()).toContain(SITE.name);
+      const item = page.locator(`[data-testid="feed-item"][data-feed-site="${SITE.code}"][data-seq="${result.seq}"]`);
+      await item.waitFor({ timeout: POLL.timeout });
+      expect(await item.innerText()).toContain(SITE.name);
+      expect(await item.innerText()).toMatch(/OPEL/);
 
       expect(await page.evaluate(() => (window as unknown as { pbNoReload?: boolean }).pbNoReload)).toBe(true);
       expect(Number(await page.getByTestId('board').getAttribute('data-seq'))).toBeGreaterThanOrEqual(result.seq);
