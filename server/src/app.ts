@@ -76,9 +76,9 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(updatesRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, enqueuer: new UpdateEnqueuer(deps.redis, deps.keys, deps.queue), postedCounter: deps.metrics.updatesPosted }));
   api.use(boardRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, reader: deps.reader }));
-  api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, audit }));
+  api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, audit, reader: deps.reader }));
   api.use(derogationsRouter({ store: new DerogationStore(deps.redis, deps.keys), reference: deps.reference, audit }));
-  api.use(exportsRouter({ reader: deps.reader, reference: deps.reference, redis: deps.redis, keys: deps.keys }));
+  api.use(exportsRouter({ reader: deps.reader, reference: deps.reference }));
   api.use(rejectionsRouter({ redis: deps.redis, keys: deps.keys }));
   api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference, audit }));
   api.use(notFoundHandler);

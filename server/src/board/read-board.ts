@@ -72,10 +72,17 @@ export class BoardReader {
       const applied = entries.map((json) => JSON.parse(json) as { state: string; status?: StoredStatus }).find((entry) => entry.state === 'applied' && entry.status);
       return projectSiteStatus(site, applied?.status ? storedStatusSchema.parse(pickStored(applied.status)) : EMPTY_STATUS, atMs, staleAfterMinutes);
     });
-    const alerts = (await redis.hvals(keys.alerts))
-      .map((json) => alertSchema.parse(JSON.parse(json)))
-      .filter((alert: Alert) => Date.parse(alert.raisedAt) <= atMs && (!alert.endedAt || Date.parse(alert.endedAt) > atMs) && inRegions(alert.region, regions));
+    const alerts = (await this.alerts(regions)).filter((alert) => Date.parse(alert.raisedAt) <= atMs && (!alert.endedAt || Date.parse(alert.endedAt) > atMs));
     return { seq, asOf: at.toISOString(), sites: statuses, alerts };
+  }
+
+  /** Every alert still kept (open, acknowledged, recently ended), newest first. */
+  async alerts(regions: RegionFilter): Promise<Alert[]> {
+    const { redis, keys } = this.options;
+    return (await redis.hvals(keys.alerts))
+      .map((json) => alertSchema.parse(JSON.parse(json)))
+      .filter((alert) => inRegions(alert.region, regions))
+      .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
   }
 
   /** One site's current status. */

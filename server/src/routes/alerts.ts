@@ -7,18 +7,14 @@ import { forbidden, notFound } from '../http/api-error.js';
 import { acknowledgeAlert } from '../alerts/acknowledge-alert.js';
 import { regionsForRead } from './board.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { BoardReader } from '../board/read-board.js';
 
 /** `GET /alerts` and `POST /alerts/:id/ack`. */
-export function alertsRouter(deps: { redis: Redis; keys: RedisKeys; reference: ReferenceData; audit: AuditLog }): Router {
+export function alertsRouter(deps: { redis: Redis; keys: RedisKeys; reference: ReferenceData; audit: AuditLog; reader: BoardReader }): Router {
   const router = Router();
 
   router.get('/alerts', async (req, res) => {
-    const regions = regionsForRead(req);
-    const alerts = (await deps.redis.hvals(deps.keys.alerts))
-      .map((json) => alertSchema.parse(JSON.parse(json)))
-      .filter((alert) => regions === null || regions.has(alert.region))
-      .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
-    res.json({ alerts });
+    res.json({ alerts: await deps.reader.alerts(regionsForRead(req)) });
   });
 
   router.post('/alerts/:id/ack', requireRole('director', 'admin'), async (req, res) => {

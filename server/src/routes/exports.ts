@@ -5,13 +5,10 @@ import type { BoardReader } from '../board/read-board.js';
 import { buildStatusCsv } from '../export/csv.js';
 import { buildEdxlHave } from '../export/edxl-have.js';
 import { buildCapFeed } from '../export/cap.js';
-import { alertSchema } from '@pb/shared';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '@pb/shared';
 import { regionsForRead } from './board.js';
 
 /** `GET /export.csv` and `GET /export/edxl-have.xml`: the current board for other systems. */
-export function exportsRouter(deps: { reader: BoardReader; reference: ReferenceData; redis: Redis; keys: RedisKeys }): Router {
+export function exportsRouter(deps: { reader: BoardReader; reference: ReferenceData }): Router {
   const router = Router();
   router.use(['/export.csv', '/export', '/alerts/cap.xml'], requireRole('director', 'admin'));
 
@@ -30,11 +27,7 @@ export function exportsRouter(deps: { reader: BoardReader; reference: ReferenceD
   });
 
   router.get('/alerts/cap.xml', async (req, res) => {
-    const regions = regionsForRead(req);
-    const alerts = (await deps.redis.hvals(deps.keys.alerts))
-      .map((json) => alertSchema.parse(JSON.parse(json)))
-      .filter((alert) => regions === null || regions.has(alert.region))
-      .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+    const alerts = await deps.reader.alerts(regionsForRead(req));
     const sender = `${req.protocol}://${req.get('host') ?? 'pressure-board'}`;
     res.type('application/atom+xml; charset=utf-8').send(buildCapFeed(alerts, deps.reference.byCode, sender, new Date()));
   });
