@@ -2,7 +2,7 @@
  * Everything on screen is UK local time (Europe/London, across BST changes), while the
  * API speaks UTC ISO strings. These helpers are the only place that converts.
  */
-import { londonOffsetMinutes } from '@pb/shared';
+import { londonOffsetMinutes, londonWallClock } from '@pb/shared';
 
 const UK_ZONE = 'Europe/London';
 
@@ -18,17 +18,6 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
   timeZoneName: 'short',
 });
-const partsFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: UK_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
 function toDate(value: string | number | Date): Date {
   return value instanceof Date ? value : new Date(value);
 }
@@ -71,30 +60,6 @@ export function formatRelative(value: string | number | Date | null | undefined,
   return future ? `in ${text}` : `${text} ago`;
 }
 
-interface UkParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function ukParts(epochMs: number): UkParts {
-  const parts: Record<string, number> = {};
-  for (const part of partsFormat.formatToParts(new Date(epochMs))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts['year'] ?? 1970,
-    month: parts['month'] ?? 1,
-    day: parts['day'] ?? 1,
-    hour: (parts['hour'] ?? 0) % 24,
-    minute: parts['minute'] ?? 0,
-    second: parts['second'] ?? 0,
-  };
-}
-
 /** Minutes UK time is ahead of UTC at this instant (0 in GMT, 60 in BST). */
 export const ukOffsetMinutes = londonOffsetMinutes;
 
@@ -102,7 +67,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The value for an `<input type="datetime-local">` showing this instant in UK time. */
 export function toUkLocalInput(value: string | number | Date): string {
-  const p = ukParts(toDate(value).getTime());
+  const p = londonWallClock(toDate(value).getTime());
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
