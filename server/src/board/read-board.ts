@@ -26,6 +26,14 @@ function inRegions(region: string, regions: RegionFilter): boolean {
   return regions === null || regions.has(region);
 }
 
+/** Stored alerts within the regions, newest first. */
+function parseAlerts(values: string[], regions: RegionFilter): Alert[] {
+  return values
+    .map((json) => alertSchema.parse(JSON.parse(json)))
+    .filter((alert) => inRegions(alert.region, regions))
+    .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+}
+
 function parseStored(json: string | null | undefined): StoredStatus {
   return json ? storedStatusSchema.parse(JSON.parse(json)) : EMPTY_STATUS;
 }
@@ -47,10 +55,7 @@ export class BoardReader {
     const sites = reference.sites
       .filter((site) => inRegions(site.region, regions))
       .map((site) => projectSiteStatus(site, parseStored(statuses[site.code]), now, staleAfterMinutes));
-    const alerts = alertValues
-      .map((json) => alertSchema.parse(JSON.parse(json)))
-      .filter((alert) => !alert.endedAt && inRegions(alert.region, regions))
-      .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+    const alerts = parseAlerts(alertValues, regions).filter((alert) => !alert.endedAt);
     return { seq: Number(seq ?? 0), asOf: new Date(now).toISOString(), sites, alerts };
   }
 
@@ -79,10 +84,7 @@ export class BoardReader {
   /** Every alert still kept (open, acknowledged, recently ended), newest first. */
   async alerts(regions: RegionFilter): Promise<Alert[]> {
     const { redis, keys } = this.options;
-    return (await redis.hvals(keys.alerts))
-      .map((json) => alertSchema.parse(JSON.parse(json)))
-      .filter((alert) => inRegions(alert.region, regions))
-      .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+    return parseAlerts(await redis.hvals(keys.alerts), regions);
   }
 
   /** One site's current status. */
