@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { odsCode } from './site.js';
 import { isoDateTime } from './time.js';
+import { metricSchemaShape } from './rules/metric-ranges.js';
 
 export const OPEL_LEVELS = [1, 2, 3, 4] as const;
 export const INCIDENT_LEVELS = ['none', 'business_continuity', 'critical', 'major'] as const;
@@ -12,24 +13,8 @@ export type EdStatus = (typeof ED_STATUSES)[number];
 export type Source = (typeof SOURCES)[number];
 
 const level = z.number().int('must be a whole number 1–4').min(1, 'must be 1–4').max(4, 'must be 1–4');
-const percent = z.number().min(0, 'must be 0–100').max(100, 'must be 0–100');
-const occupancy = z.number().min(0, 'must be 0–1000').max(1000, 'must be 0–1000');
-const amount = z.number().min(0, 'must not be negative').lt(10_000, 'must be below 10,000');
-const count = z.number().int('must be a whole number').min(0, 'must not be negative').lt(10_000, 'must be below 10,000');
-
-/** The ten metrics of SPEC §2 / §10, each range-checked. */
-export const metricsSchema = z.strictObject({
-  handoverMeanMin: amount,
-  fourHourPct: percent,
-  edOccupancyPct: occupancy,
-  timeToTreatmentMedianMin: amount,
-  over12hPct: percent,
-  referredPct: percent,
-  longestWaitHours: amount,
-  gaOccupancyPct: occupancy,
-  criticalCareOccupancyPct: occupancy,
-  handoverDelaysOver60Min: count,
-}).partial();
+/** The ten metrics of SPEC §2 / §10, each range-checked (ranges in `rules/metric-ranges.ts`). */
+export const metricsSchema = z.strictObject(metricSchemaShape()).partial();
 export type Metrics = z.infer<typeof metricsSchema>;
 export type MetricName = keyof Metrics;
 export const METRIC_NAMES = Object.keys(metricsSchema.shape) as MetricName[];

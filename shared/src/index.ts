@@ -14,3 +14,5 @@ export * from './rules/project-status.js';
 export * from './rules/alerts.js';
 export * from './rules/validation-errors.js';
 export * from './london-time.js';
+export * from './rules/permissions.js';
+export * from './rules/metric-ranges.js';

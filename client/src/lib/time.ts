@@ -2,7 +2,7 @@
  * Everything on screen is UK local time (Europe/London, across BST changes), while the
  * API speaks UTC ISO strings. These helpers are the only place that converts.
  */
-import { londonOffsetMinutes, londonWallClock } from '@pb/shared';
+import { londonWallClock, parseLondonLocal } from '@pb/shared';
 
 const UK_ZONE = 'Europe/London';
 
@@ -60,9 +60,6 @@ export function formatRelative(value: string | number | Date | null | undefined,
   return future ? `in ${text}` : `${text} ago`;
 }
 
-/** Minutes UK time is ahead of UTC at this instant (0 in GMT, 60 in BST). */
-export const ukOffsetMinutes = londonOffsetMinutes;
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The value for an `<input type="datetime-local">` showing this instant in UK time. */
@@ -73,21 +70,11 @@ export function toUkLocalInput(value: string | number | Date): string {
 
 /**
  * Reads a `datetime-local` value as UK wall-clock time and returns the UTC ISO string,
- * or null when it is not a real date-time. In the autumn hour that happens twice the
- * earlier (BST) instant is chosen; a time in the skipped spring hour moves forward.
+ * or null when it is not a real date-time. The shared conversion decides the clock
+ * changes: the repeated autumn hour is its earlier (BST) instant, a time in the skipped
+ * spring hour moves forward.
  */
 export function fromUkLocalInput(value: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
-  if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
-  const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(wallAsUtc);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) return null;
-  // Try the offsets either side of the instant; the first that maps back to the same wall time wins.
-  const candidates = [ukOffsetMinutes(wallAsUtc - 3_600_000), ukOffsetMinutes(wallAsUtc + 3_600_000)].sort((a, b) => b - a);
-  for (const offset of candidates) {
-    const instant = wallAsUtc - offset * 60_000;
-    if (ukOffsetMinutes(instant) === offset) return new Date(instant).toISOString();
-  }
-  return new Date(wallAsUtc - (candidates[candidates.length - 1] ?? 0) * 60_000).toISOString();
+  const instant = parseLondonLocal(value);
+  return instant === null ? null : new Date(instant).toISOString();
 }
