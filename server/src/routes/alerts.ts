@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import { alertSchema, type RedisKeys } from '@pb/shared';
+import { ACKNOWLEDGING_ROLES, alertSchema, mayAcknowledgeAlert, type RedisKeys } from '@pb/shared';
 import type { ReferenceData } from '@pb/shared/node';
-import { requireRole, readableRegions } from '../auth/authenticate.js';
+import { requireRole } from '../auth/authenticate.js';
 import { forbidden, notFound } from '../http/api-error.js';
 import { acknowledgeAlert } from '../alerts/acknowledge-alert.js';
 import { regionsForRead } from './board.js';
@@ -17,13 +17,12 @@ export function alertsRouter(deps: { redis: Redis; keys: RedisKeys; reference: R
     res.json({ alerts: await deps.reader.alerts(regionsForRead(req)) });
   });
 
-  router.post('/alerts/:id/ack', requireRole('director', 'admin'), async (req, res) => {
+  router.post('/alerts/:id/ack', requireRole(...ACKNOWLEDGING_ROLES), async (req, res) => {
     const id = String(req.params.id ?? '');
     const existing = await deps.redis.hget(deps.keys.alerts, id);
     if (!existing) throw notFound(`No alert with id ${id}.`);
     const alert = alertSchema.parse(JSON.parse(existing));
-    const allowed = readableRegions(req.caller!);
-    if (allowed && !allowed.has(alert.region)) throw forbidden(`This key may not acknowledge alerts in region ${alert.region}.`);
+    if (!mayAcknowledgeAlert(req.caller!, alert)) throw forbidden(`This key may not acknowledge alerts in region ${alert.region}.`);
     const acknowledged = await acknowledgeAlert(deps.redis, deps.keys, id, req.caller!.label);
     if (!acknowledged) throw notFound(`No alert with id ${id}.`);
     await deps.audit.record({ actor: req.caller!.label, actorKeyId: req.caller!.id, action: 'alert.acknowledged', target: id });

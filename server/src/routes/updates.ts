@@ -6,6 +6,8 @@ import {
   issuesToDetails,
   MAX_FUTURE_SKEW_MS,
   MAX_UPDATES_PER_POST,
+  mayPostFor,
+  POSTING_ROLES,
   odsCode,
   type RedisKeys,
   type UpdateResult,
@@ -36,7 +38,7 @@ export function updatesRouter(deps: UpdatesRouteDeps): Router {
 
   router.post(
     '/updates',
-    requireRole('trust', 'admin'),
+    requireRole(...POSTING_ROLES),
     // Every accepted content type is read as text first: the raw body is what the
     // idempotency check compares, and what free text, CSV and XML normalisers read.
     express.text({ type: () => true, limit: BODY_LIMIT }),
@@ -160,7 +162,7 @@ function jsonDrafts(body: string, caller: Caller, reference: ReferenceData): unk
     }
     const site = reference.byCode.get(update.site);
     if (!site) unknownSites.push({ path: `${prefix}site`, message: `unknown site code ${update.site}` });
-    else if (caller.role === 'trust' && !caller.trusts?.includes(site.trust)) notAllowed.push(`${update.site} (trust ${site.trust})`);
+    else if (!mayPostFor(caller, site)) notAllowed.push(`${update.site} (trust ${site.trust})`);
     for (const code of update.ed?.divertTo ?? []) {
       if (!reference.byCode.has(code)) unknownSites.push({ path: `${prefix}ed.divertTo`, message: `unknown site code ${code}` });
     }
@@ -178,7 +180,7 @@ function textDraft(req: Request, body: string, caller: Caller, reference: Refere
   if (!code.success) throw badRequest('The site is not an ODS code.', [{ path: 'site', message: code.error.issues[0]!.message }]);
   const site = reference.byCode.get(code.data);
   if (!site) throw new ApiError(422, 'unknown_site', `Unknown site code ${code.data}.`, [{ path: 'site', message: `unknown site code ${code.data}` }]);
-  if (caller.role === 'trust' && !caller.trusts?.includes(site.trust)) throw forbidden(`This key may not post for ${site.code} (trust ${site.trust}).`);
+  if (!mayPostFor(caller, site)) throw forbidden(`This key may not post for ${site.code} (trust ${site.trust}).`);
   if (body.trim() === '') throw badRequest('The text is empty; say what is happening at the site.', [{ path: 'body', message: 'is empty' }]);
   if (body.length > MAX_TEXT_CHARS) throw badRequest(`Free text is limited to ${MAX_TEXT_CHARS} characters.`, [{ path: 'body', message: `has ${body.length} characters` }]);
   return { ...base, format: 'text', source: 'text', body, site: site.code };
