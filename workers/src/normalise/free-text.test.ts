@@ -278,3 +278,50 @@ describe('free text: fuzzing', () => {
     );
   });
 });
+
+describe('free text: phrase patterns run in linear time', () => {
+  const LENGTH = 5_000;
+  /** `lead`, then `fill` repeated up to 5,000 characters, ending in a character no phrase continues with. */
+  const adversarial = (lead: string, fill: string) => `${lead}${fill.repeat(LENGTH)}`.slice(0, LENGTH - 1) + 'x';
+
+  /** Best of a few runs (after a warm-up), so a garbage collection or a busy core does not fail the test. */
+  function bestMs(text: string): number {
+    normaliseFreeText(text, SITE, RECEIVED, reference);
+    let best = Infinity;
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      normaliseFreeText(text, SITE, RECEIVED, reference);
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  }
+
+  it.each([
+    ['"&" then a long run of spaces', adversarial('Accident &', ' ')],
+    ['"&" then a long run of joining marks', adversarial('accident &', ' -,')],
+    ['a number then a long run of spaces ("{NUM}[-]hour")', adversarial('12', ' ')],
+    ['a number then a long run of hyphens', adversarial('12', '-')],
+    ['"%" after a long run of spaces', adversarial('97', ' %')],
+    ['"&" over and over', adversarial('', '& ')],
+    ['"A&" over and over', adversarial('', 'a& ')],
+    ['a sentence of only spaces after "diverted to"', adversarial('ambulances diverted to', ' ')],
+    ['"critical incident" then spaces', adversarial('critical incident', ' ')],
+  ])('normalises 5,000 characters of %s in under 10 ms', (_name, text) => {
+    expect(text).toHaveLength(LENGTH);
+    expect(bestMs(text)).toBeLessThan(10);
+  });
+
+  it('still reads "&" and "and" either way, with or without spaces', () => {
+    for (const text of ['A&E closed', 'A & E closed', 'A and E closed', 'Accident & Emergency closed', 'accident and emergency closed', 'accident&emergency closed']) {
+      expect(normaliseFreeText(text, SITE, RECEIVED, reference), text).toMatchObject({ ok: true, updates: [{ update: { ed: { status: 'closed' } } }] });
+    }
+    for (const text of ['12-hour waits', '12 hour waits']) {
+      expect(normaliseFreeText(text, SITE, RECEIVED, reference), text).toMatchObject({ ok: true, updates: [{ update: { metrics: { longestWaitHours: 12 } } }] });
+    }
+  });
+
+  it('refuses a phrase with words after {DEST}, which would compete with it for the clause', () => {
+    const entries = [{ id: 'x', phrases: ['diverted to {DEST} hospital'], sets: { ed: 'divert', divertTo: { group: 1 } } }];
+    expect(() => compilePhraseTables([{ file: '/tables/xx.json', content: { language: 'xx', entries } }])).toThrow(/\{DEST\} must end the phrase/);
+  });
+});

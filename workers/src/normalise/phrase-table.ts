@@ -27,8 +27,13 @@ import { ED_STATUSES, INCIDENT_LEVELS, METRIC_NAMES, type EdStatus, type Inciden
  * also reads "and", "%" also reads "per cent". `(a|b)` is a choice, `[a|b]` an optional
  * choice. `pattern` is a JavaScript regular expression (flags `iu`) for what phrases cannot
  * say. Both may use {NUM} (a capture group: digits or a number word), {DEST} (a capture
- * group: the rest of the clause, read as site names), and patterns also {_} (one or more
- * joining characters) and {_?} (zero or more). Groups are numbered as in the final regex.
+ * group: the rest of the clause, read as site names; it ends a phrase), and patterns also
+ * {_} (one or more joining characters) and {_?} (zero or more). Groups are numbered as in
+ * the final regex.
+ *
+ * Phrases compile to regexes that run in linear time: no two neighbouring pieces can both
+ * match the same joining character, so a long run of spaces or marks is read one way only
+ * (a backtracking engine would otherwise try every way to split it between them).
  *
  * `sets` names the axes a phrase decides: `opel` (1–4 or a group), `incident`, `ed`,
  * `divertTo` (a {DEST} group), `metric` ({name, group}). An entry with empty `sets` means
@@ -102,6 +107,15 @@ export interface PhraseTable {
 const JOIN = String.raw`[^\p{L}\p{N}.!?;\n]`;
 const SEP = `${JOIN}+`;
 const SEP_OPTIONAL = `${JOIN}*`;
+/** Joining characters other than "&", around an "&": the run before the "&" then ends at it, one way only. */
+const JOIN_BUT_AMPERSAND = String.raw`[^\p{L}\p{N}.!?;\n&]`;
+/** "&" (or "and") between two words, taking the joining characters on both sides itself. */
+const AMPERSAND_BETWEEN = `(?:${JOIN_BUT_AMPERSAND}*&${JOIN_BUT_AMPERSAND}*|${JOIN_BUT_AMPERSAND}+and${JOIN_BUT_AMPERSAND}+)`;
+/** "&" (or "and") at the edge of a phrase or choice, where its neighbours add the joins. */
+const AMPERSAND_ALONE = '(?:&|and)';
+/** "%" after a number or word (optionally spaced), or alone. */
+const PERCENT_AFTER = String.raw`\s*(?:%|per\s*cent|percent)`;
+const PERCENT_ALONE = String.raw`(?:%|per\s*cent|percent)`;
 /** A clause after "diverted to": up to a sentence end. */
 const DEST = String.raw`([^.!?;\n]+)`;
 const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
@@ -204,12 +218,16 @@ function checkGroups(regex: RegExp, sets: PhraseSets, where: string): void {
 
 /**
  * Phrase mini-language → regex source. Words are joined by SEP; `(a|b)` is a choice and
- * `[a|b]` an optional choice; {NUM} and {DEST} are capture groups.
+ * `[a|b]` an optional choice; {NUM} and {DEST} are capture groups; "&" and "%" are pieces of
+ * their own that bring their own joins.
  */
 function compilePhrase(phrase: string, num: string, where: string): string {
   const tokens = tokenizePhrase(phrase);
+  const destination = tokens.indexOf('{DEST}');
+  // {DEST} takes the rest of the clause; anything after it would compete for the same characters.
+  if (destination !== -1 && destination !== tokens.length - 1) throw new Error(`${where}: {DEST} must end the phrase "${phrase}"`);
   let position = 0;
-  const parseSequence = (): string => {
+  const parseSequence = (): Part[] => {
     const parts: Part[] = [];
     while (position < tokens.length) {
       const token = tokens[position]!;
@@ -217,43 +235,70 @@ function compilePhrase(phrase: string, num: string, where: string): string {
       position += 1;
       if (token === '(' || token === '[') {
         const close = token === '(' ? ')' : ']';
-        const alternatives = [parseSequence()];
+        const alternatives = [joinParts(parseSequence())];
         while (tokens[position] === '|') {
           position += 1;
-          alternatives.push(parseSequence());
+          alternatives.push(joinParts(parseSequence()));
         }
         if (tokens[position] !== close) throw new Error(`${where}: unbalanced "${token}" in phrase "${phrase}"`);
         position += 1;
-        parts.push({ source: `(?:${alternatives.join('|')})`, optional: token === '[' });
+        // A choice that may be only punctuation ("[-]") is the join that SEP already reads.
+        const spoken = alternatives.filter((alternative) => alternative !== '');
+        if (spoken.length > 0) parts.push({ kind: 'word', source: `(?:${spoken.join('|')})`, optional: token === '[' || spoken.length < alternatives.length });
       } else if (token === '{NUM}') {
-        parts.push({ source: num, optional: false });
+        parts.push({ kind: 'word', source: num, optional: false });
       } else if (token === '{DEST}') {
-        parts.push({ source: DEST, optional: false });
+        parts.push({ kind: 'word', source: DEST, optional: false });
       } else if (token.startsWith('{')) {
         throw new Error(`${where}: unknown placeholder ${token} in phrase "${phrase}"`);
+      } else if (token === '&') {
+        parts.push({ kind: 'ampersand', source: AMPERSAND_ALONE, optional: false });
+      } else if (token === '%') {
+        parts.push({ kind: 'percent', source: PERCENT_ALONE, optional: false });
       } else {
-        // "{NUM}%" or "king 's": a word starting with a mark hangs on the word before it.
-        parts.push({ source: compileWord(token), optional: false, attached: !/^[\p{L}\p{N}]/u.test(token) });
+        const source = compileWord(token);
+        // A word of punctuation only ("-") is a join, which SEP already reads.
+        // "king 's": a word starting with a mark hangs on the word before it.
+        if (source !== '') parts.push({ kind: 'word', source, optional: false, attached: !/^[\p{L}\p{N}]/u.test(token) });
       }
     }
-    return joinParts(parts);
+    return parts;
   };
-  const source = parseSequence();
+  const source = joinParts(parseSequence());
   if (position !== tokens.length) throw new Error(`${where}: unexpected "${tokens[position]}" in phrase "${phrase}"`);
   return source;
 }
 
 interface Part {
+  kind: 'word' | 'ampersand' | 'percent';
   source: string;
   optional: boolean;
   attached?: boolean;
 }
 
+/**
+ * Joins a sequence's parts with SEP where two words meet. An optional part carries its own
+ * trailing SEP; "&" between two required parts and "%" after one take the joining
+ * characters themselves, so no join is ever readable by two neighbouring pieces.
+ */
 function joinParts(parts: Part[]): string {
   let out = '';
   let needSeparator = false;
   parts.forEach((part, index) => {
     const last = index === parts.length - 1;
+    const previous = parts[index - 1];
+    const next = parts[index + 1];
+    const afterRequired = previous !== undefined && !previous.optional;
+    if (part.kind === 'ampersand' && afterRequired && next !== undefined && next.kind === 'word' && !next.optional && !next.attached) {
+      out += AMPERSAND_BETWEEN;
+      needSeparator = false;
+      return;
+    }
+    if (part.kind === 'percent' && afterRequired) {
+      out += PERCENT_AFTER;
+      needSeparator = true;
+      return;
+    }
     const lead = needSeparator && !part.attached ? SEP : '';
     if (part.optional && !last) {
       out += `${lead}(?:${part.source}${SEP})?`;
@@ -270,26 +315,23 @@ function joinParts(parts: Part[]): string {
 
 function tokenizePhrase(phrase: string): string[] {
   const tokens: string[] = [];
-  const pattern = /\{[A-Z_?]+\}|[()[\]|]|[^\s()[\]|{]+/gu;
+  const pattern = /\{[A-Z_?]+\}|[()[\]|]|[&%]|[^\s()[\]|{&%]+/gu;
   for (const match of phrase.toLowerCase().replaceAll('{num}', '{NUM}').replaceAll('{dest}', '{DEST}').matchAll(pattern)) {
     tokens.push(match[0]);
   }
   return tokens;
 }
 
-/** One word: letters and digits literal; "&" also "and"; "%" also "per cent"; other marks optional. */
+/**
+ * One word: letters and digits literal; a mark between them ("king's", "re-opened") is
+ * optional; marks at either end are left to the joins around the word.
+ */
 function compileWord(word: string): string {
-  let out = '';
-  for (const [index, run] of (word.match(/[\p{L}\p{N}]+|[^\p{L}\p{N}]+/gu) ?? []).entries()) {
-    if (/^[\p{L}\p{N}]+$/u.test(run)) {
-      out += run;
-      continue;
-    }
-    for (const mark of run) {
-      if (mark === '&') out += String.raw`\s*(?:&|and)\s*`;
-      else if (mark === '%') out += String.raw`\s*(?:%|per\s*cent|percent)`;
-      else out += index === 0 ? '' : String.raw`[^\p{L}\p{N}\s]?`;
-    }
-  }
-  return out;
+  const runs = word.match(/[\p{L}\p{N}]+|[^\p{L}\p{N}]+/gu) ?? [];
+  return runs
+    .map((run, index) => {
+      if (/^[\p{L}\p{N}]/u.test(run)) return run;
+      return index === 0 || index === runs.length - 1 ? '' : String.raw`[^\p{L}\p{N}\s]?`;
+    })
+    .join('');
 }
