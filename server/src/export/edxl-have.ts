@@ -3,7 +3,7 @@ import { escapeXml } from './escape-xml.js';
 
 /*
  * EDXL-HAVE 1.0 export (`GET /export/edxl-have.xml`, SPEC §6). Valid against
- * shared/data/edxl-have/schema-1.0/have.xsd (checked by the tests with xmllint).
+ * shared/data/edxl-have/schema-1.0/have.xsd (checked by the tests with libxml2, as xmllint-wasm).
  *
  * - A&E: open → Normal, advisory → Advisory, divert and closed → Closed, told apart by
  *   EMSTrafficReason "Ambulances diverted" / "A&E closed" (+ ": reason"); destinations in
