@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import { redisKeys, UPDATES_QUEUE } from '@pb/shared';
 import { assertNoEviction, createRedis, waitForRedis, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
 import { createApp } from './app.js';
+import { securityHeaders } from './http/security-headers.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { SessionStore } from './auth/sessions.js';
 import { BoardReader } from './board/read-board.js';
@@ -44,11 +45,14 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   const reader = new BoardReader({ redis, keys, reference, staleAfterMinutes: config.staleAfterMinutes });
   const metrics = createMetrics();
   const createdAdminKey = await apiKeys.ensureBootstrapAdmin(config.adminKey);
+  if (config.adminKey && (await apiKeys.wasRevoked(config.adminKey))) logger.warn('PB_ADMIN_KEY has been revoked and stays revoked; set a new value to issue a new bootstrap admin key');
 
   const app = createApp({ config, logger, redis, keys, reference, queue, apiKeys, sessions, reader, metrics });
   coalesceWebsocketFrames();
   const http = createServer(app);
   const io: BoardServer = new Server(http, { serveClient: false, cors: { origin: false } });
+  // SPEC §12: the long-polling transport's responses carry the same headers as every other.
+  io.engine.use(securityHeaders);
   const tail = new EventStreamTail(tailRedis, keys, logger);
   await tail.start();
   const board = attachBoardNamespace({

@@ -5,16 +5,6 @@ import { odsCode } from './site.js';
 export const DEROGATION_STATES = ['submitted', 'under_review', 'approved', 'declined', 'withdrawn', 'revoked'] as const;
 export type DerogationState = (typeof DEROGATION_STATES)[number];
 
-/** Which state may follow which. */
-export const DEROGATION_TRANSITIONS: Record<DerogationState, readonly DerogationState[]> = {
-  submitted: ['under_review', 'withdrawn'],
-  under_review: ['approved', 'declined', 'withdrawn'],
-  approved: ['revoked', 'withdrawn'],
-  declined: [],
-  withdrawn: [],
-  revoked: [],
-};
-
 export const derogationSchema = z.object({
   id: z.string(),
   site: z.string(),
@@ -27,7 +17,16 @@ export const derogationSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   createdBy: z.string(),
-  history: z.array(z.object({ state: z.enum(DEROGATION_STATES), at: z.string(), by: z.string(), note: z.string().optional() })),
+  history: z.array(
+    z.object({
+      state: z.enum(DEROGATION_STATES),
+      at: z.string(),
+      by: z.string(),
+      note: z.string().optional(),
+      /** The BMA's reference for a decision, as the director or admin recorded it (SPEC §13). */
+      decisionRef: z.string().optional(),
+    }),
+  ),
 });
 export type Derogation = z.infer<typeof derogationSchema>;
 
@@ -39,7 +38,10 @@ export const derogationCreateSchema = z.strictObject({
 });
 export type DerogationCreate = z.infer<typeof derogationCreateSchema>;
 
+/** `PATCH /derogations/:id`; who may move a request where is `checkDerogationMove` (rules/derogation-transitions). */
 export const derogationChangeSchema = z.strictObject({
   state: z.enum(DEROGATION_STATES),
   note: z.string().trim().max(500).optional(),
+  decisionRef: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters').optional(),
 });
+export type DerogationChange = z.infer<typeof derogationChangeSchema>;

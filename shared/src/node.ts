@@ -4,5 +4,3 @@ export * from './node/redis.js';
 export * from './node/logger.js';
 export * from './node/shutdown.js';
 export * from './node/free-port.js';
-export * from './node/target-guard.js';
-export * from './node/subscription-store.js';

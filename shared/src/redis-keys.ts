@@ -22,19 +22,13 @@ export function redisKeys(prefix: string) {
     idempotency: (keyId: string, idempotencyKey: string) => `${tag}:idem:${keyId}:${idempotencyKey}`,
     apiKeys: `${tag}:keys`,
     apiKeyHashes: `${tag}:key-hashes`,
+    /** Hashes of revoked keys (one per revoked key), so a revoked PB_ADMIN_KEY is not issued again. */
+    revokedKeyHashes: `${tag}:key-hashes-revoked`,
     bootstrap: `${tag}:bootstrap-admin`,
     session: (id: string) => `${tag}:session:${id}`,
     rateLimit: `${tag}:rl:`,
     derogations: `${tag}:derogations`,
     audit: `${tag}:audit`,
-    /** Notification subscriptions, id → JSON (at most MAX_SUBSCRIPTIONS), and those a 410 disabled. */
-    subscriptions: `${tag}:subscriptions`,
-    disabledSubscriptions: `${tag}:subscriptions-disabled`,
-    /** A subscription's delivery log: ids by time (zset) and records (hash), the last DELIVERIES_KEPT. */
-    deliveryOrder: (subscriptionId: string) => `${tag}:deliveries:${subscriptionId}`,
-    deliveryRecords: (subscriptionId: string) => `${tag}:delivery-records:${subscriptionId}`,
-    /** Delivery outcomes by `channel:state`, for /metrics (a dozen counters). */
-    deliveryCounts: `${tag}:delivery-counts`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

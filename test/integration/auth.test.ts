@@ -72,8 +72,18 @@ describe('authentication and authorisation (SPEC §4, §10)', () => {
     const text = await api(board.url, keys.trust, 'POST', '/updates?site=RHM01', 'declared a critical incident', { 'content-type': 'text/plain' });
     expect(text.status).toBe(403);
     const after = await call('admin', 'GET', '/sites/RHM01');
-    expect(after.body.status).toEqual(before.body.status);
-    expect(after.body.status.opel).toBeNull();
+    expect(after.body).toEqual(before.body);
+    expect(after.body.opel).toBeNull();
+  });
+
+  it('GET /sites/:code is the flat SiteStatus of GET /board; GET /sites keeps the reference fields', async () => {
+    const [site, boardRead, sites] = await Promise.all([call('display', 'GET', '/sites/rhu03'), call('display', 'GET', '/board'), call('display', 'GET', '/sites')]);
+    expect(site.status).toBe(200);
+    expect(site.body).toEqual(boardRead.body.sites.find((status: { site: string }) => status.site === 'RHU03'));
+    expect(site.body).toMatchObject({ site: 'RHU03', region: 'Y59', opel: expect.any(Number), severity: 4, incident: { level: 'critical' } });
+    expect(site.body.status).toBeUndefined();
+    const reference = sites.body.sites.find((entry: { code: string }) => entry.code === 'RHU03');
+    expect(reference).toMatchObject({ code: 'RHU03', name: site.body.name, trust: 'RHU', region: 'Y59', lat: expect.any(Number), status: site.body });
   });
 
   it('GET /updates/:id: the poster, directors of its region and admin; others are refused', async () => {
@@ -151,13 +161,56 @@ describe('authentication and authorisation (SPEC §4, §10)', () => {
     expect((await call('admin', 'DELETE', '/keys/k_nosuchkey')).status).toBe(404);
   });
 
-  it('GET /rejections: admin and directors only', async () => {
+  it('GET /rejections: admin and directors only, each director within its regions', async () => {
+    const londonSite = reference.sites.find((site) => site.region === 'Y56')!;
+    const rejected: Record<string, string> = {};
+    for (const code of ['RHU03', londonSite.code]) {
+      const posted = await api(board.url, keys.admin, 'POST', `/updates?site=${code}`, 'the quick brown fox', { 'content-type': 'text/plain' });
+      expect(posted.status).toBe(202);
+      rejected[code] = posted.body.updates[0].id;
+      expect(await waitForUpdate(board, rejected[code]!)).toMatchObject({ state: 'rejected' });
+    }
     const expected: Record<Who, number> = { trust: 403, display: 403, admin: 200, director: 200, londonDirector: 200 };
+    const seen = {} as Record<Who, string[]>;
     for (const who of EVERYONE) {
       const response = await call(who, 'GET', '/rejections');
       expect({ who, status: response.status }).toEqual({ who, status: expected[who] });
-      if (response.status === 200) expect(Array.isArray(response.body.rejections)).toBe(true);
+      if (response.status === 200) seen[who] = response.body.rejections.map((entry: { id: string }) => entry.id);
     }
+    expect(seen.admin).toEqual(expect.arrayContaining([rejected.RHU03, rejected[londonSite.code]]));
+    expect(seen.director).toEqual(expect.arrayContaining([rejected.RHU03, rejected[londonSite.code]]));
+    expect(seen.londonDirector).toEqual([rejected[londonSite.code]]);
+    expect((await call('londonDirector', 'GET', '/rejections?region=Y59')).status).toBe(403);
+    expect((await call('director', 'GET', '/rejections?region=Y56')).body.rejections.map((entry: { id: string }) => entry.id)).toEqual([rejected[londonSite.code]]);
+  });
+
+  it('a region-scoped key of any role reads only its regions, in every HTTP read (SPEC §12)', async () => {
+    const londonSites = reference.sites.filter((site) => site.region === 'Y56').length;
+    const scoped = {
+      display: await createKey(board, { role: 'display', label: 'London wall', regions: ['Y56'] }),
+      trust: await createKey(board, { role: 'trust', label: 'Portsmouth, London view', trusts: ['RHU'], regions: ['Y56'] }),
+      admin: await createKey(board, { role: 'admin', label: 'London admin', regions: ['Y56'] }),
+    };
+    const derogation = await call('trust', 'POST', '/derogations', { site: 'RHU03', service: 'A&E', staffRequested: '2 nurses' });
+    expect(derogation.status).toBe(201);
+    for (const [role, key] of Object.entries(scoped)) {
+      const boardRead = await call(key, 'GET', '/board');
+      expect({ role, status: boardRead.status, count: boardRead.body.sites.length }).toEqual({ role, status: 200, count: londonSites });
+      expect(boardRead.body.alerts.some((alert: { site: string }) => alert.site === 'RHU03')).toBe(false);
+      expect({ role, count: (await call(key, 'GET', '/sites')).body.sites.length }).toEqual({ role, count: londonSites });
+      expect({ role, status: (await call(key, 'GET', '/sites/RHU03')).status }).toEqual({ role, status: 403 });
+      expect({ role, status: (await call(key, 'GET', '/sites/RHU03/history')).status }).toEqual({ role, status: 403 });
+      expect({ role, status: (await call(key, 'GET', '/board?region=Y59')).status }).toEqual({ role, status: 403 });
+      expect((await call(key, 'GET', '/alerts')).body.alerts.some((alert: { site: string }) => alert.site === 'RHU03')).toBe(false);
+      const past = await call(key, 'GET', `/board?at=${encodeURIComponent(new Date().toISOString())}`);
+      expect({ role, count: past.body.sites.length }).toEqual({ role, count: londonSites });
+      expect((await call(key, 'GET', '/derogations')).body.derogations.some((d: { id: string }) => d.id === derogation.body.id)).toBe(false);
+    }
+    const exported = await call(scoped.admin, 'GET', '/export.csv');
+    expect(exported.status).toBe(200);
+    expect(exported.body).not.toContain('RHU03');
+    expect((await call('admin', 'GET', '/export.csv')).body).toContain('RHU03');
+    expect((await call(scoped.admin, 'GET', '/rejections')).body.rejections.some((entry: { site?: string }) => entry.site === 'RHU03')).toBe(false);
   });
 
   it('POST /alerts/:id/ack: directors (in scope) and admin only', async () => {
@@ -290,14 +343,18 @@ describe('authentication and authorisation (SPEC §4, §10)', () => {
     expect((await api(board.url, undefined, 'GET', '/me', undefined, { cookie: doomedCookie })).status).toBe(401);
   });
 
-  it('sends the security headers on every response', async () => {
+  it('sends the security headers on every response, socket.io’s long-polling transport included', async () => {
     const responses = await Promise.all([
       fetch(`${board.url}/api/v1/board`, { headers: { authorization: `Bearer ${keys.display}` } }),
       fetch(`${board.url}/api/v1/board`),
       fetch(`${board.url}/api/v1/no-such-endpoint`, { headers: { authorization: `Bearer ${keys.display}` } }),
       fetch(`${board.url}/healthz`),
       fetch(`${board.url}/`),
+      fetch(`${board.url}/socket.io/?EIO=4&transport=polling`),
+      fetch(`${board.url}/socket.io/?EIO=4&transport=polling&sid=nosuchsession`),
+      fetch(`${board.url}/socket.io/?EIO=4&transport=carrier-pigeon`),
     ]);
+    expect(responses.at(-3)!.status).toBe(200);
     for (const response of responses) {
       const csp = response.headers.get('content-security-policy') ?? '';
       const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!.toLowerCase(), values]));

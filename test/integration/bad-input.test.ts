@@ -25,7 +25,7 @@ describe('bad input to POST /updates', () => {
     expect(boardRead.status).toBe(200);
     return {
       seq: boardRead.body.seq as number,
-      status: site.body.status,
+      status: site.body,
       jobs: Object.values(counts).reduce((sum, n) => sum + n, 0),
       updateRecords: updateRecords.length,
     };

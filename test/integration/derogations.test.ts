@@ -32,13 +32,13 @@ describe('strike-time derogation requests', () => {
     expect(declined.body).toMatchObject({ state: 'declined' });
     expect(declined.body.history.map((h: { state: string }) => h.state)).toEqual(['submitted', 'under_review', 'declined']);
 
-    const final = await api(board.url, trustKey, 'PATCH', `/derogations/${id}`, { state: 'approved' });
+    const final = await api(board.url, directorKey, 'PATCH', `/derogations/${id}`, { state: 'approved' });
     expect(final.status).toBe(409);
     expect(final.body.error.message).toContain('final');
 
     const second = await api(board.url, trustKey, 'POST', '/derogations', { site: 'RHU03', service: 'ICU', staffRequested: '2 nurses' });
-    await api(board.url, trustKey, 'PATCH', `/derogations/${second.body.id}`, { state: 'under_review' });
-    await api(board.url, trustKey, 'PATCH', `/derogations/${second.body.id}`, { state: 'approved' });
+    expect((await api(board.url, directorKey, 'PATCH', `/derogations/${second.body.id}`, { state: 'under_review' })).status).toBe(200);
+    expect((await api(board.url, directorKey, 'PATCH', `/derogations/${second.body.id}`, { state: 'approved', decisionRef: 'BMA-2026-0117' })).status).toBe(200);
 
     const list = await api(board.url, directorKey, 'GET', '/derogations');
     expect(list.body.derogations).toHaveLength(2);
@@ -50,6 +50,49 @@ describe('strike-time derogation requests', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(events.at(-1)!.derogation).toMatchObject({ id: second.body.id, state: 'approved' });
     socket.disconnect();
+  });
+
+  it('records decisions by directors (in their regions) and admins only; a trust may only withdraw its own (SPEC §13)', async () => {
+    const londonDirectorKey = await createKey(board, { role: 'director', label: 'London director', regions: ['Y56'] });
+    const created = await api(board.url, trustKey, 'POST', '/derogations', { site: 'RHU03', service: 'Maternity', staffRequested: '3 midwives' });
+    expect(created.status).toBe(201);
+    const path = `/derogations/${created.body.id}`;
+
+    // The trust cannot record any decision, whatever the state; the message says what it may do.
+    for (const state of ['under_review', 'approved', 'declined', 'revoked']) {
+      const byTrust = await api(board.url, trustKey, 'PATCH', path, { state });
+      expect({ state, status: byTrust.status }).toEqual({ state, status: 403 });
+      expect(byTrust.body.error.message).toContain('withdrawn');
+    }
+    // Directors outside the region and display keys are refused; nothing changed.
+    expect((await api(board.url, londonDirectorKey, 'PATCH', path, { state: 'under_review' })).status).toBe(403);
+    expect((await api(board.url, displayKey, 'PATCH', path, { state: 'under_review' })).status).toBe(403);
+    // A director may not withdraw the trust's request.
+    expect((await api(board.url, directorKey, 'PATCH', path, { state: 'withdrawn' })).status).toBe(403);
+
+    // Skipping review is not allowed from submitted: 409 naming the next state.
+    const skipped = await api(board.url, directorKey, 'PATCH', path, { state: 'approved' });
+    expect(skipped.status).toBe(409);
+    expect(skipped.body.error.message).toContain('under_review');
+
+    const tooLong = await api(board.url, directorKey, 'PATCH', path, { state: 'under_review', decisionRef: 'x'.repeat(101) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.details.map((d: { path: string }) => d.path)).toEqual(['decisionRef']);
+    const refOnWithdraw = await api(board.url, trustKey, 'PATCH', path, { state: 'withdrawn', decisionRef: 'BMA-1' });
+    expect(refOnWithdraw.status).toBe(400);
+    expect(refOnWithdraw.body.error.details.map((d: { path: string }) => d.path)).toEqual(['decisionRef']);
+    expect((await api(board.url, directorKey, 'GET', '/derogations')).body.derogations.find((d: { id: string }) => d.id === created.body.id).state).toBe('submitted');
+
+    expect((await api(board.url, directorKey, 'PATCH', path, { state: 'under_review' })).status).toBe(200);
+    const approved = await api(board.url, board.adminKey, 'PATCH', path, { state: 'approved', decisionRef: 'BMA-2026-0042', note: 'agreed by BMA' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.history.at(-1)).toMatchObject({ state: 'approved', decisionRef: 'BMA-2026-0042', note: 'agreed by BMA' });
+
+    // The trust withdraws its own approved request; then it is final for everyone.
+    expect((await api(board.url, trustKey, 'PATCH', path, { state: 'withdrawn' })).status).toBe(200);
+    const afterFinal = await api(board.url, directorKey, 'PATCH', path, { state: 'revoked' });
+    expect(afterFinal.status).toBe(409);
+    expect(afterFinal.body.error.message).toContain('final');
   });
 
   it('refuses other trusts, display keys and bad bodies with clear errors', async () => {

@@ -35,7 +35,7 @@ describe('post → queue → normalise → store → live board', () => {
       const result = await waitForUpdate(board, posted.body.updates[0].id);
       expect(result).toMatchObject({ state: 'applied', seq: event.seq });
       const site = await api(board.url, trustKey, 'GET', '/sites/RHU03');
-      expect(site.body.status).toMatchObject({ opel: 4, incident: { level: 'critical' }, metrics: { handoverMeanMin: 95, longestWaitHours: 11 } });
+      expect(site.body).toMatchObject({ opel: 4, incident: { level: 'critical' }, metrics: { handoverMeanMin: 95, longestWaitHours: 11 } });
     } finally {
       socket.disconnect();
     }
@@ -47,7 +47,7 @@ describe('post → queue → normalise → store → live board', () => {
     const second = await api(board.url, trustKey, 'POST', '/updates', { site: 'RHU03', metrics: { fourHourPct: 61.2 } });
     expect(await waitForUpdate(board, second.body.updates[0].id)).toMatchObject({ state: 'applied' });
     const site = await api(board.url, trustKey, 'GET', '/sites/RHU03');
-    expect(site.body.status).toMatchObject({ opel: 3, note: 'first', metrics: { fourHourPct: 61.2, handoverMeanMin: 95 } });
+    expect(site.body).toMatchObject({ opel: 3, note: 'first', metrics: { fourHourPct: 61.2, handoverMeanMin: 95 } });
   });
 
   it('keeps an update observed before the current status as history only', async () => {
@@ -57,7 +57,7 @@ describe('post → queue → normalise → store → live board', () => {
     const older = await api(board.url, trustKey, 'POST', '/updates', { site: 'RHU03', opel: 4, observedAt: new Date(now - 3600_000).toISOString() });
     expect(await waitForUpdate(board, older.body.updates[0].id)).toMatchObject({ state: 'superseded' });
     const site = await api(board.url, trustKey, 'GET', '/sites/RHU03');
-    expect(site.body.status.opel).toBe(2);
+    expect(site.body.opel).toBe(2);
     const history = await api(board.url, trustKey, 'GET', '/sites/RHU03/history');
     expect(history.body.entries[0]).toMatchObject({ state: 'superseded', updateId: older.body.updates[0].id });
     expect(history.body.entries[1]).toMatchObject({ state: 'applied', updateId: newer.body.updates[0].id });

@@ -10,7 +10,7 @@ describe('out-of-order updates', () => {
   const events: StatusEvent[] = [];
 
   const post = (body: unknown) => api(board.url, trustKey, 'POST', '/updates', body);
-  const site = async (code: string) => (await api(board.url, trustKey, 'GET', `/sites/${code}`)).body.status;
+  const site = async (code: string) => (await api(board.url, trustKey, 'GET', `/sites/${code}`)).body;
   const boardSeq = async () => (await api(board.url, trustKey, 'GET', '/board')).body.seq as number;
   const at = (minutesAgo: number, base: number) => new Date(base - minutesAgo * 60_000).toISOString();
 

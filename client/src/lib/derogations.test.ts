@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Derogation } from '@pb/shared';
+import type { Derogation, DerogationState } from '@pb/shared';
 import {
   applyDerogation,
   derogationsAsOf,
@@ -105,9 +105,16 @@ describe('site requests and who may change them', () => {
     expect(siteDerogations(map, 'RHU03').map((d) => d.id)).toEqual(['b', 'a']);
   });
 
-  it('offers the next states of the lifecycle, none once final', () => {
-    expect(nextDerogationStates({ state: 'submitted' })).toEqual(['under_review', 'withdrawn']);
-    expect(nextDerogationStates({ state: 'declined' })).toEqual([]);
+  it('offers the moves the server allows the key: a trust withdraws, directors and admins decide; none once final', () => {
+    const request = (state: DerogationState) => ({ state, trust: 'RHU', region: 'Y59' });
+    expect(nextDerogationStates({ role: 'trust', trusts: ['RHU'] }, request('submitted'))).toEqual(['withdrawn']);
+    expect(nextDerogationStates({ role: 'trust', trusts: ['RHU'] }, request('under_review'))).toEqual(['withdrawn']);
+    expect(nextDerogationStates({ role: 'director', regions: ['Y59'] }, request('submitted'))).toEqual(['under_review']);
+    expect(nextDerogationStates({ role: 'director' }, request('under_review'))).toEqual(['approved', 'declined']);
+    expect(nextDerogationStates({ role: 'admin' }, request('under_review'))).toEqual(['approved', 'declined', 'withdrawn']);
+    expect(nextDerogationStates({ role: 'director', regions: ['Y56'] }, request('submitted'))).toEqual([]);
+    expect(nextDerogationStates({ role: 'admin' }, request('declined'))).toEqual([]);
+    expect(nextDerogationStates(null, request('submitted'))).toEqual([]);
   });
 
   it('lets trusts change their own, directors their regions, admins all, displays none', () => {

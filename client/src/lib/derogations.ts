@@ -1,6 +1,7 @@
 import {
   DEROGATION_STATES,
-  DEROGATION_TRANSITIONS,
+  derogationNextStates,
+  mayActOnDerogation,
   REGION_CODES,
   type Derogation,
   type DerogationState,
@@ -119,19 +120,19 @@ export function siteDerogations(map: DerogationMap, site: string): Derogation[] 
     .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id));
 }
 
-/** The states a request may move to next (none once it is final). */
-export function nextDerogationStates(derogation: Pick<Derogation, 'state'>): readonly DerogationState[] {
-  return DEROGATION_TRANSITIONS[derogation.state];
+/**
+ * The states the signed-in key may move a request to next, as the server decides it
+ * (SPEC §13: a trust withdraws its own, directors in their regions and admins record
+ * decisions); none once it is final.
+ */
+export function nextDerogationStates(me: Pick<Me, 'role' | 'trusts' | 'regions'> | null | undefined, derogation: Pick<Derogation, 'state' | 'trust' | 'region'>): readonly DerogationState[] {
+  return derogationNextStates(me, derogation);
 }
 
 /**
- * Whether the signed-in key may change a request, as the server decides it: trust keys
- * for their own trusts, directors within their regions (all when unscoped), admins anywhere.
+ * Whether the signed-in key acts for a request at all, as the server decides it: trust
+ * keys for their own trusts, directors within their regions (all when unscoped), admins anywhere.
  */
 export function mayChangeDerogation(me: Pick<Me, 'role' | 'trusts' | 'regions'> | null | undefined, derogation: Pick<Derogation, 'trust' | 'region'>): boolean {
-  if (!me) return false;
-  if (me.role === 'admin') return true;
-  if (me.role === 'trust') return me.trusts?.includes(derogation.trust) ?? false;
-  if (me.role === 'director') return !me.regions?.length || me.regions.includes(derogation.region);
-  return false;
+  return mayActOnDerogation(me, derogation);
 }

@@ -7,7 +7,7 @@ const AUDIT_KEPT = 100_000;
 export interface AuditEntry {
   actor: string;
   actorKeyId: string;
-  action: 'key.created' | 'key.revoked' | 'session.started' | 'alert.acknowledged' | 'derogation.created' | 'derogation.changed' | 'subscription.created' | 'subscription.deleted';
+  action: 'key.created' | 'key.revoked' | 'session.started' | 'session.refused' | 'alert.acknowledged' | 'derogation.created' | 'derogation.changed' | 'subscription.created' | 'subscription.deleted';
   target: string;
   detail?: string;
 }

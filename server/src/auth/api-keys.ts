@@ -64,6 +64,19 @@ export class ApiKeyStore {
     return json ? publicInfo(JSON.parse(json) as StoredKey) : null;
   }
 
+  /** The keys with these ids (revoked ones included), by id; unknown ids are left out. */
+  async byIds(ids: Iterable<string>): Promise<Map<string, ApiKeyInfo>> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return new Map();
+    const records = await this.redis.hmget(this.keys.apiKeys, ...wanted);
+    const found = new Map<string, ApiKeyInfo>();
+    wanted.forEach((id, index) => {
+      const json = records[index];
+      if (json) found.set(id, publicInfo(JSON.parse(json) as StoredKey));
+    });
+    return found;
+  }
+
   async list(): Promise<ApiKeyInfo[]> {
     const all = await this.redis.hvals(this.keys.apiKeys);
     return all.map((json) => publicInfo(JSON.parse(json) as StoredKey)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -75,8 +88,19 @@ export class ApiKeyStore {
     if (!json) return null;
     const record = JSON.parse(json) as StoredKey;
     if (!record.revokedAt) record.revokedAt = new Date().toISOString();
-    await this.redis.multi().hset(this.keys.apiKeys, id, JSON.stringify(record)).hdel(this.keys.apiKeyHashes, record.hash).exec();
+    // The tombstone keeps the secret from being issued again, as PB_ADMIN_KEY on the next start.
+    await this.redis
+      .multi()
+      .hset(this.keys.apiKeys, id, JSON.stringify(record))
+      .hdel(this.keys.apiKeyHashes, record.hash)
+      .sadd(this.keys.revokedKeyHashes, record.hash)
+      .exec();
     return publicInfo(record);
+  }
+
+  /** Whether this secret belonged to a key that has been revoked. */
+  async wasRevoked(secret: string): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.revokedKeyHashes, hashSecret(secret))) === 1;
   }
 
   /** Which of these key ids no longer work; used to drop their live sockets. */
@@ -90,13 +114,16 @@ export class ApiKeyStore {
   }
 
   /**
-   * Makes sure an admin key exists. With `PB_ADMIN_KEY` that key is the admin key;
-   * without it, the first start of a board creates one and returns it so it can be
-   * printed once. Returns null when nothing new was created.
+   * Makes sure an admin key exists. With `PB_ADMIN_KEY` that key is the admin key, unless
+   * it has been revoked: revocation sticks across restarts (rotate it by setting a new
+   * value). Without it, the first start of a board creates one and returns it so it can
+   * be printed once. Returns null when nothing new was created.
    */
   async ensureBootstrapAdmin(adminKey: string | undefined): Promise<string | null> {
     if (adminKey) {
-      if (!(await this.findBySecret(adminKey))) await this.create({ role: 'admin', label: 'Bootstrap admin (PB_ADMIN_KEY)' }, adminKey);
+      if (!(await this.findBySecret(adminKey)) && !(await this.wasRevoked(adminKey))) {
+        await this.create({ role: 'admin', label: 'Bootstrap admin (PB_ADMIN_KEY)' }, adminKey);
+      }
       return null;
     }
     // SET NX makes one process create it even when several start at once.

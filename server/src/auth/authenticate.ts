@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { ApiKeyInfo, Me, Role } from '@pb/shared';
 import { ApiError, forbidden } from '../http/api-error.js';
 import { toMe, type ApiKeyStore } from './api-keys.js';
-import { readCookie, SESSION_COOKIE, type SessionStore } from './sessions.js';
+import { readSessionId, type SessionStore } from './sessions.js';
 
 /** Who made the request; set by `authenticate`. */
 export interface Caller extends Me {
@@ -18,7 +18,10 @@ declare module 'express-serve-static-core' {
 
 const unauthorised = (message: string) => new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer' });
 
-/** Resolves `Authorization: Bearer <key>` or the session cookie to a key, or answers 401. */
+/**
+ * Resolves `Authorization: Bearer <key>` or the session cookie to a key, or answers 401.
+ * A malformed cookie is no session (401), never an error.
+ */
 export function authenticate(apiKeys: ApiKeyStore, sessions: SessionStore): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization');
@@ -30,8 +33,9 @@ export function authenticate(apiKeys: ApiKeyStore, sessions: SessionStore): Requ
       key = await apiKeys.findBySecret(match[1]);
       if (!key) throw unauthorised('The key is unknown or has been revoked.');
     } else {
-      const sessionId = readCookie(req.get('cookie'), SESSION_COOKIE);
+      const sessionId = readSessionId(req.get('cookie'));
       if (!sessionId) throw unauthorised('Sign in, or send "Authorization: Bearer <key>".');
+      // Finding the session renews it: a session stays open while it is used (SPEC §12).
       key = await sessions.find(sessionId);
       if (!key) throw unauthorised('Your session has ended or its key was revoked; sign in again.');
       viaSession = true;
@@ -50,7 +54,10 @@ export function requireRole(...roles: Role[]): RequestHandler {
   };
 }
 
-/** The regions a caller may read: all for most roles, a director's scope when set. */
-export function readableRegions(caller: Me): Set<string> | null {
-  return caller.role === 'director' && caller.regions?.length ? new Set(caller.regions) : null;
+/**
+ * The regions a caller may read, in every HTTP read and socket event: a key scoped to
+ * regions, whatever its role, sees only those (SPEC §12); null means all England.
+ */
+export function readableRegions(caller: Pick<Me, 'regions'>): Set<string> | null {
+  return caller.regions?.length ? new Set(caller.regions) : null;
 }

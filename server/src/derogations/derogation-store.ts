@@ -6,6 +6,7 @@ import {
   DEROGATION_TRANSITIONS,
   derogationSchema,
   type Derogation,
+  type DerogationChange,
   type DerogationCreate,
   type DerogationState,
   type RedisKeys,
@@ -69,14 +70,19 @@ export class DerogationStore {
     return { derogation, seq };
   }
 
-  /** Moves a request to a new state, refusing moves the lifecycle does not allow. */
-  async changeState(current: Derogation, currentJson: string, state: DerogationState, by: string, note?: string): Promise<Derogation> {
+  /**
+   * Records a move the caller may make (checked with `checkDerogationMove` first). The
+   * lifecycle is checked again here, so no caller can store a move it does not allow.
+   */
+  async changeState(current: Derogation, currentJson: string, change: DerogationChange, by: string): Promise<Derogation> {
+    const { state, note, decisionRef } = change;
     if (!DEROGATION_TRANSITIONS[current.state].includes(state)) {
       const allowed = DEROGATION_TRANSITIONS[current.state];
       throw new ApiError(409, 'invalid_transition', `A ${current.state} request cannot become ${state}${allowed.length ? `; it can become ${allowed.join(' or ')}` : '; it is final'}.`, [{ path: 'state', message: `cannot go from ${current.state} to ${state}` }]);
     }
     const now = new Date().toISOString();
-    const next: Derogation = { ...current, state, updatedAt: now, history: [...current.history, { state, at: now, by, ...(note ? { note } : {}) }] };
+    const entry = { state, at: now, by, ...(note ? { note } : {}), ...(decisionRef ? { decisionRef } : {}) };
+    const next: Derogation = { ...current, state, updatedAt: now, history: [...current.history, entry] };
     const seq = await this.save(current.id, currentJson, next);
     if (seq < 0) throw new ApiError(409, 'conflict', 'The request changed while you were updating it; reload and try again.');
     return next;

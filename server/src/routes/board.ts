@@ -15,7 +15,7 @@ export interface BoardRouteDeps {
 
 /**
  * The regions a read covers: `?region=` (one or a comma list) within what the
- * caller may read. Asking for a region outside a director's scope is a 403.
+ * caller may read. Asking for a region outside a region-scoped key's scope is a 403.
  */
 export function regionsForRead(req: Request): RegionFilter {
   const allowed = readableRegions(req.caller!);
@@ -62,12 +62,15 @@ export function boardRouter(deps: BoardRouteDeps): Router {
     res.json({ seq: board.seq, sites });
   });
 
+  /** The flat SiteStatus, the same object as in `GET /board` (SPEC §10); reference fields are in `GET /sites`. */
   router.get('/sites/:code', async (req, res) => {
     const code = (req.params.code ?? '').toUpperCase();
     const site = deps.reference.byCode.get(code);
     if (!site) throw notFound(`No site with code ${code}.`);
     if (!siteReadable(req, site.region)) throw forbidden(`This key may not read region ${site.region}.`);
-    res.json({ ...site, status: await deps.reader.siteStatus(code) });
+    const status = await deps.reader.siteStatus(code);
+    if (!status) throw notFound(`No site with code ${code}.`);
+    res.json(status);
   });
 
   router.get('/sites/:code/history', async (req, res) => {

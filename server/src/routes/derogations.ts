@@ -1,25 +1,16 @@
-import express, { Router, type Request } from 'express';
-import { derogationChangeSchema, derogationCreateSchema, derogationSchema, issuesToDetails, type Site } from '@pb/shared';
+import express, { Router } from 'express';
+import { checkDerogationMove, derogationChangeSchema, derogationCreateSchema, derogationSchema, isDerogationDecision, issuesToDetails, mayActOnDerogation } from '@pb/shared';
 import type { ReferenceData } from '@pb/shared/node';
-import { readableRegions, requireRole } from '../auth/authenticate.js';
+import { requireRole } from '../auth/authenticate.js';
 import { ApiError, badRequest, forbidden, notFound } from '../http/api-error.js';
 import { summariseDerogations, type DerogationStore } from '../derogations/derogation-store.js';
 import { regionsForRead } from './board.js';
 import type { AuditLog } from '../audit/audit-log.js';
 
-/** Trust keys act for their own trusts' sites; directors within their regions; admins anywhere. */
-function mayChange(req: Request, site: Pick<Site, 'trust' | 'region'>): boolean {
-  const caller = req.caller!;
-  if (caller.role === 'admin') return true;
-  if (caller.role === 'trust') return caller.trusts?.includes(site.trust) ?? false;
-  if (caller.role === 'director') {
-    const regions = readableRegions(caller);
-    return regions === null || regions.has(site.region);
-  }
-  return false;
-}
-
-/** `POST /derogations`, `PATCH /derogations/:id`, `GET /derogations` (SPEC §4). */
+/**
+ * `POST /derogations`, `PATCH /derogations/:id`, `GET /derogations` (SPEC §4, §13). Who may
+ * move a request where is the shared rule `checkDerogationMove`, which the board also uses.
+ */
 export function derogationsRouter(deps: { store: DerogationStore; reference: ReferenceData; audit: AuditLog }): Router {
   const router = Router();
   const json = express.json({ limit: '16kb' });
@@ -36,7 +27,7 @@ export function derogationsRouter(deps: { store: DerogationStore; reference: Ref
     if (!parsed.success) throw badRequest('The derogation request is not valid.', issuesToDetails(parsed.error.issues));
     const site = deps.reference.byCode.get(parsed.data.site);
     if (!site) throw new ApiError(422, 'unknown_site', `Unknown site code ${parsed.data.site}.`, [{ path: 'site', message: `unknown site code ${parsed.data.site}` }]);
-    if (!mayChange(req, site)) throw forbidden(`This key may not request derogations for ${site.code} (trust ${site.trust}).`);
+    if (!mayActOnDerogation(req.caller!, site)) throw forbidden(`This key may not request derogations for ${site.code} (trust ${site.trust}).`);
     const { derogation } = await deps.store.create(site, parsed.data, req.caller!.label);
     await deps.audit.record({ actor: req.caller!.label, actorKeyId: req.caller!.id, action: 'derogation.created', target: derogation.id, detail: `${derogation.site} ${derogation.service}` });
     res.status(201).json(derogation);
@@ -48,10 +39,20 @@ export function derogationsRouter(deps: { store: DerogationStore; reference: Ref
     const id = String(req.params.id ?? '');
     const currentJson = await deps.store.rawJson(id);
     if (!currentJson) throw notFound(`No derogation request with id ${id}.`);
+    const change = parsed.data;
+    if (change.decisionRef !== undefined && !isDerogationDecision(change.state)) {
+      throw badRequest(`A decisionRef is recorded with a decision (under_review, approved, declined or revoked), not with ${change.state}.`, [{ path: 'decisionRef', message: `is not recorded with ${change.state}` }]);
+    }
     const current = derogationSchema.parse(JSON.parse(currentJson));
-    if (!mayChange(req, current)) throw forbidden(`This key may not change derogation requests for ${current.site}.`);
-    const changed = await deps.store.changeState(current, currentJson, parsed.data.state, req.caller!.label, parsed.data.note);
-    await deps.audit.record({ actor: req.caller!.label, actorKeyId: req.caller!.id, action: 'derogation.changed', target: id, detail: `${current.state} → ${changed.state}` });
+    // SPEC §13: 403 for a move this key may not record, 409 for one the lifecycle does not allow now.
+    const check = checkDerogationMove(req.caller!, current, change.state);
+    if (!check.ok) {
+      if (check.reason === 'forbidden') throw forbidden(check.message);
+      throw new ApiError(409, 'invalid_transition', check.message, [{ path: 'state', message: `cannot go from ${current.state} to ${change.state}` }]);
+    }
+    const changed = await deps.store.changeState(current, currentJson, change, req.caller!.label);
+    const ref = change.decisionRef ? ` (${change.decisionRef})` : '';
+    await deps.audit.record({ actor: req.caller!.label, actorKeyId: req.caller!.id, action: 'derogation.changed', target: id, detail: `${current.state} → ${changed.state}${ref}` });
     res.json(changed);
   });
 

@@ -1,37 +1,82 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
 import { issuesToDetails, signinSchema } from '@pb/shared';
 import { toMe, type ApiKeyStore } from '../auth/api-keys.js';
-import { readCookie, SESSION_COOKIE, SESSION_TTL_SECONDS, type SessionStore } from '../auth/sessions.js';
+import { assertFromBoardOrigin } from '../auth/same-origin.js';
+import { readSessionId, SESSION_COOKIE, type SessionStore } from '../auth/sessions.js';
+import { signInFailureLimit } from '../auth/sign-in-limit.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 import type { AuditLog } from '../audit/audit-log.js';
+
+export interface SessionRouteDeps {
+  apiKeys: ApiKeyStore;
+  sessions: SessionStore;
+  audit: AuditLog;
+  redis: Redis;
+  /** Redis key prefix of the failed sign-in counters. */
+  signInLimitPrefix: string;
+}
+
+/**
+ * JSON only (SPEC §12): a cross-site HTML form can post urlencoded or multipart bodies
+ * without asking, but not `application/json`, so this closes login CSRF.
+ */
+const jsonOnly: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    throw new ApiError(415, 'unsupported_media_type', 'Sign in with a JSON body, {"key": "…"}, sent as application/json.');
+  }
+  next();
+};
 
 /**
  * Sign-in for the web pages: the key is posted once (never in a URL) and exchanged
  * for an httpOnly, SameSite=Strict session cookie.
  */
-export function sessionRouter(deps: { apiKeys: ApiKeyStore; sessions: SessionStore; audit: AuditLog }): Router {
+export function sessionRouter(deps: SessionRouteDeps): Router {
   const router = Router();
 
-  router.post('/session', express.json({ limit: '4kb' }), express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
-    const parsed = signinSchema.safeParse(req.body);
-    if (!parsed.success) throw badRequest('Enter your key to sign in.', issuesToDetails(parsed.error.issues));
-    const key = await deps.apiKeys.findBySecret(parsed.data.key.trim());
-    if (!key) throw new ApiError(401, 'unauthorized', 'That key is not recognised, or it has been revoked.');
-    const sessionId = await deps.sessions.create(parsed.data.key.trim());
-    await deps.audit.record({ actor: key.label, actorKeyId: key.id, action: 'session.started', target: key.id });
-    res.cookie(SESSION_COOKIE, sessionId, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.secure,
-      path: '/',
-      maxAge: SESSION_TTL_SECONDS * 1000,
-    });
-    res.json(toMe(key));
-  });
+  router.post(
+    '/session',
+    signInFailureLimit(deps.redis, deps.signInLimitPrefix),
+    (req, _res, next) => {
+      // Browsers send Origin with every POST; a foreign one is a forged sign-in.
+      if (req.get('origin') !== undefined) assertFromBoardOrigin(req.headers, req.host);
+      next();
+    },
+    jsonOnly,
+    express.json({ limit: '4kb' }),
+    async (req, res) => {
+      const parsed = signinSchema.safeParse(req.body);
+      if (!parsed.success) throw badRequest('Enter your key to sign in.', issuesToDetails(parsed.error.issues));
+      const secret = parsed.data.key.trim();
+      const key = await deps.apiKeys.findBySecret(secret);
+      if (!key) {
+        // Audited without the key: a guess may be a real key mistyped.
+        await deps.audit.record({ actor: 'unknown', actorKeyId: '', action: 'session.refused', target: 'session', detail: `unknown or revoked key, from ${req.ip ?? 'an unknown address'}` });
+        throw new ApiError(401, 'unauthorized', 'That key is not recognised, or it has been revoked.');
+      }
+      const session = await deps.sessions.create(secret, key);
+      await deps.audit.record({ actor: key.label, actorKeyId: key.id, action: 'session.started', target: key.id });
+      res.cookie(SESSION_COOKIE, session.id, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.secure,
+        path: '/',
+        // The browser may keep the cookie for the session's absolute maximum; the server
+        // ends it sooner when it goes unused.
+        maxAge: session.maxAgeSeconds * 1000,
+      });
+      res.json(toMe(key));
+    },
+  );
 
   router.delete('/session', async (req, res) => {
-    const sessionId = readCookie(req.get('cookie'), SESSION_COOKIE);
-    if (sessionId) await deps.sessions.destroy(sessionId);
+    const sessionId = readSessionId(req.get('cookie'));
+    if (sessionId) {
+      // Signing out is a state change made with the cookie: only from the board's pages.
+      assertFromBoardOrigin(req.headers, req.host);
+      await deps.sessions.destroy(sessionId);
+    }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
