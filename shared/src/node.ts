@@ -4,3 +4,4 @@ export * from './node/redis.js';
 export * from './node/logger.js';
 export * from './node/shutdown.js';
 export * from './node/free-port.js';
+export * from './node/lua-script.js';

@@ -17,12 +17,13 @@ export async function startWorkers(config: Config, reference: ReferenceData, log
   await waitForRedis(redis);
   await assertNoEviction(redis);
 
+  // One applier per process: its per-site order covers posted updates and housekeeping alike.
+  const applier = new StatusApplier(redis, keys, config.staleAfterMinutes);
   const updates = startUpdateWorker({
-    connection, redis, keys, reference, logger,
+    connection, redis, keys, reference, logger, applier,
     staleAfterMinutes: config.staleAfterMinutes,
     concurrency: config.workerConcurrency,
   });
-  const applier = new StatusApplier(redis, keys, config.staleAfterMinutes);
   const maintenance = await startMaintenance({ connection, redis, keys, reference, applier, staleAfterMinutes: config.staleAfterMinutes, logger });
   await updates.waitUntilReady();
   logger.info({ concurrency: config.workerConcurrency, prefix: config.keyPrefix }, 'workers started');

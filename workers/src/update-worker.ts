@@ -1,10 +1,11 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { issuesToDetails, updateBatchSchema, updatesOfBatch, UPDATES_QUEUE, type RedisKeys, type UpdateError, type UpdateJob } from '@pb/shared';
+import { issuesToDetails, updateBatchSchema, updatesOfBatch, UPDATES_QUEUE, type RedisKeys, type UpdateBatch } from '@pb/shared';
 import type { Logger, ReferenceData } from '@pb/shared/node';
 import { normaliseUpdateJob } from './normalise/index.js';
-import { StatusApplier, type ApplyOutcome } from './apply/apply-status-update.js';
-import { recordRejection } from './apply/record-rejection.js';
+import { StatusApplier, type PostedUpdate } from './apply/apply-status-update.js';
+import { recordRejections, type Rejection } from './apply/record-rejection.js';
+import { batchInputExcerpt } from './apply/input-excerpt.js';
 
 export interface UpdateWorkerDeps {
   connection: Redis;
@@ -14,29 +15,37 @@ export interface UpdateWorkerDeps {
   staleAfterMinutes: number;
   concurrency: number;
   logger: Logger;
+  /** The process's one applier (shared with maintenance, so its per-site order covers both). */
+  applier?: StatusApplier;
 }
 
 export interface BatchOutcome {
   applied: number;
   superseded: number;
   rejected: number;
+  /** Compare-and-set rounds lost to another worker process while applying this job. */
+  retries: number;
 }
+
+/** Failed jobs kept (each with at most a 4 KB excerpt of its input), and for how long. */
+const FAILED_JOBS_KEPT = { count: 1000, age: 7 * 24 * 3600 };
 
 /**
  * Normalises and applies posted updates, a job of one or more at a time, each with its
  * own result. Bad input is rejected with its reasons recorded; a job whose every update
  * was rejected fails as unrecoverable. Only Redis trouble is retried, a bounded number
- * of times, and updates finished before the retry are not applied twice.
+ * of times, and updates finished before the retry are not applied twice. A failed job
+ * keeps only an excerpt of its input (SPEC §11).
  */
 export function startUpdateWorker(deps: UpdateWorkerDeps): Worker {
-  const applier = new StatusApplier(deps.redis, deps.keys, deps.staleAfterMinutes);
+  const applier = deps.applier ?? new StatusApplier(deps.redis, deps.keys, deps.staleAfterMinutes);
 
   const worker = new Worker(UPDATES_QUEUE, (job: Job) => processUpdateBatch(job, applier, deps), {
     connection: deps.connection,
     prefix: deps.keys.bullPrefix,
     concurrency: deps.concurrency,
     removeOnComplete: { count: 1000 },
-    removeOnFail: { count: 5000 },
+    removeOnFail: FAILED_JOBS_KEPT,
   });
 
   worker.on('failed', (job, error) => {
@@ -45,12 +54,10 @@ export function startUpdateWorker(deps: UpdateWorkerDeps): Worker {
     if (job.attemptsMade < attempts) return;
     // Out of retries: say so on every update still waiting rather than leave it queued for ever.
     const parsed = updateBatchSchema.safeParse(job.data);
-    if (!parsed.success) return;
-    for (const update of updatesOfBatch(parsed.data)) {
-      recordRejection(deps.redis, deps.keys, update.updateId, [{ message: `could not be applied after ${attempts} attempts: ${error.message}` }], update).catch((recordError: unknown) =>
-        deps.logger.error({ err: recordError, updateId: update.updateId }, 'could not record the rejection of an update'),
-      );
-    }
+    const rejections = parsed.success ? rejectionsOf(parsed.data, [{ message: `could not be applied after ${attempts} attempts: ${error.message}` }]) : [];
+    recordRejections(deps.redis, deps.keys, rejections)
+      .then(() => job.updateData(boundedJobData(job.data)))
+      .catch((recordError: unknown) => deps.logger.error({ err: recordError, jobId: job.id }, 'could not record the failure of a job'));
   });
   worker.on('error', (error) => deps.logger.error({ err: error }, 'update worker error'));
   return worker;
@@ -61,43 +68,60 @@ async function processUpdateBatch(job: Job, applier: StatusApplier, deps: Update
   if (!parsed.success) {
     const errors = issuesToDetails(parsed.error.issues, ['job']);
     const items: unknown = job.data?.items;
+    const rejections: Rejection[] = [];
     for (const item of Array.isArray(items) ? items : []) {
-      if (typeof item?.updateId === 'string') await recordRejection(deps.redis, deps.keys, item.updateId, errors, job.data);
+      if (typeof item?.updateId === 'string') rejections.push({ updateId: item.updateId, errors, input: item.body });
     }
-    throw new UnrecoverableError(`invalid job data: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    await recordRejections(deps.redis, deps.keys, rejections);
+    await job.updateData(boundedJobData(job.data));
+    throw new UnrecoverableError(`invalid job data: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`.slice(0, 2000));
   }
-  const outcome: BatchOutcome = { applied: 0, superseded: 0, rejected: 0 };
-  const reasons: string[] = [];
+
+  // Normalising is pure: done for the whole job before it waits its turn on any site.
+  const now = Date.now();
+  const posted: PostedUpdate[] = [];
+  const rejections: Rejection[] = [];
   for (const update of updatesOfBatch(parsed.data)) {
-    const result = await processUpdate(update, applier, deps);
-    if ('errors' in result) {
-      outcome.rejected++;
-      reasons.push(result.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
-    } else {
-      outcome[result.state]++;
+    const result = normaliseUpdateJob(update, deps.reference, now);
+    if (!result.ok) {
+      rejections.push({ updateId: update.updateId, errors: result.errors, input: update.body, format: update.format, site: update.site, row: update.row, actor: update.actor, keyId: update.keyId });
+      continue;
     }
+    posted.push({
+      origin: { updateId: update.updateId, actor: update.actor, receivedAt: update.receivedAt },
+      // normaliseUpdateJob has checked every site against the reference data.
+      changes: result.updates.map((normalised) => ({ site: deps.reference.byCode.get(normalised.update.site)!, normalised })),
+    });
   }
-  if (outcome.rejected > 0 && outcome.applied + outcome.superseded === 0) throw new UnrecoverableError(reasons.join(' | ').slice(0, 2000));
+  await recordRejections(deps.redis, deps.keys, rejections);
+  const { outcomes, retries } = await applier.applyUpdates(posted);
+
+  const outcome: BatchOutcome = { applied: 0, superseded: 0, rejected: rejections.length, retries };
+  for (const result of outcomes) outcome[result.state]++;
+  if (outcome.rejected > 0 && outcome.applied + outcome.superseded === 0) {
+    await job.updateData(boundedJobData(job.data));
+    const reasons = rejections.map((rejection) => rejection.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
+    throw new UnrecoverableError(reasons.join(' | ').slice(0, 2000));
+  }
   return outcome;
 }
 
-/** One update: normalised, checked, applied to each site it names — or rejected with reasons. */
-async function processUpdate(update: UpdateJob, applier: StatusApplier, deps: UpdateWorkerDeps): Promise<ApplyOutcome | { errors: UpdateError[] }> {
-  const result = normaliseUpdateJob(update, deps.reference, Date.now());
-  if (!result.ok) {
-    await recordRejection(deps.redis, deps.keys, update.updateId, result.errors, update);
-    return { errors: result.errors };
+/** Rejections for every update of a batch, with the same reasons. */
+function rejectionsOf(batch: UpdateBatch, errors: Rejection['errors']): Rejection[] {
+  return updatesOfBatch(batch).map((update) => ({ updateId: update.updateId, errors, input: update.body, format: update.format, site: update.site, row: update.row, actor: update.actor, keyId: update.keyId }));
+}
+
+/**
+ * What a failed job keeps in BullMQ: who posted what, how many updates, and at most
+ * a 4 KB excerpt of the raw input (SPEC §11). Each update's own record says how it
+ * ended, and `GET /rejections` lists each with its reasons.
+ */
+export function boundedJobData(data: unknown): Record<string, unknown> {
+  const batch: Record<string, unknown> = data && typeof data === 'object' ? { ...data } : {};
+  const items = Array.isArray(batch.items) ? batch.items : [];
+  const kept: Record<string, unknown> = { updates: items.length, inputExcerpt: batchInputExcerpt(batch) };
+  for (const field of ['format', 'source', 'keyId', 'actor', 'receivedAt'] as const) {
+    if (typeof batch[field] === 'string') kept[field] = String(batch[field]).slice(0, 200);
   }
-  const codes = result.updates.map((normalised) => normalised.update.site);
-  const origin = { updateId: update.updateId, actor: update.actor, receivedAt: update.receivedAt };
-  const outcomes: ApplyOutcome[] = [];
-  for (const [index, normalised] of result.updates.entries()) {
-    // normaliseUpdateJob has checked every site against the reference data.
-    const site = deps.reference.byCode.get(normalised.update.site)!;
-    const last = index === result.updates.length - 1;
-    const finish = last ? { earlierApplied: outcomes.some((outcome) => outcome.state === 'applied'), sites: codes } : undefined;
-    outcomes.push(await applier.applyUpdate(site, normalised, origin, finish));
-  }
-  const state = outcomes.some((outcome) => outcome.state === 'applied') ? 'applied' : 'superseded';
-  return { state, seq: Math.max(...outcomes.map((outcome) => outcome.seq)) };
+  return kept;
 }

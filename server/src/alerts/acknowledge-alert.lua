@@ -1,17 +1,38 @@
--- Acknowledges an alert once and publishes the acknowledgement as a new event, so
--- every board clears its banner at the same time.
--- KEYS 1 alerts hash   2 seq counter   3 event stream   4 seq-times zset
--- ARGV 1 alert id   2 who   3 now (ISO)   4 now (ms)
--- Returns the alert JSON, or false when there is no such alert.
-local json = redis.call('HGET', KEYS[1], ARGV[1])
+--[[
+  Acknowledges an alert once and publishes the acknowledgement as a new `alert`
+  event (its own seq), so every board clears its banner at the same time. An alert
+  already acknowledged is returned as it is, with no new event.
+
+  Input:
+    KEYS[1] alerts hash        alert id -> alert JSON
+    KEYS[2] seq counter
+    KEYS[3] event stream       entries `<seq>-0` {kind, data}
+    KEYS[4] seq-times zset     seq scored by when it was taken (ms)
+
+    ARGV[1] packed JSON:
+      id    the alert's id
+      by    who acknowledges it
+      at    when (ISO 8601)
+      now   the same time (ms)
+
+  Output:
+    the alert JSON, or false when there is no such alert
+]]
+local alertsKey = KEYS[1]
+local seqKey = KEYS[2]
+local eventsKey = KEYS[3]
+local seqTimesKey = KEYS[4]
+local request = cjson.decode(ARGV[1])
+
+--- @include "append-event"
+
+local json = redis.call('HGET', alertsKey, request.id)
 if not json then return false end
 local alert = cjson.decode(json)
 if alert.acknowledgedBy then return json end
-alert.acknowledgedBy = ARGV[2]
-alert.acknowledgedAt = ARGV[3]
+alert.acknowledgedBy = request.by
+alert.acknowledgedAt = request.at
 json = cjson.encode(alert)
-redis.call('HSET', KEYS[1], ARGV[1], json)
-local seq = redis.call('INCR', KEYS[2])
-redis.call('ZADD', KEYS[4], ARGV[4], seq)
-redis.call('XADD', KEYS[3], seq .. '-0', 'kind', 'alert', 'data', json)
+redis.call('HSET', alertsKey, request.id, json)
+appendEvent(seqKey, seqTimesKey, eventsKey, request.now, 'alert', json)
 return json

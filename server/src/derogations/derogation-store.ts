@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import {
   DEROGATION_STATES,
   DEROGATION_TRANSITIONS,
@@ -12,9 +11,17 @@ import {
   type RedisKeys,
   type Site,
 } from '@pb/shared';
+import { defineLuaCommand, loadLuaScript } from '@pb/shared/node';
 import { ApiError } from '../http/api-error.js';
 
-const SCRIPT = readFileSync(new URL('./save-derogation.lua', import.meta.url), 'utf8');
+const SCRIPT = loadLuaScript(new URL('./save-derogation.lua', import.meta.url));
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** server/src/derogations/save-derogation.lua: KEYS and ARGV are listed in its header. */
+    pbSaveDerogation(derogations: string, seq: string, events: string, seqTimes: string, request: string): Result<number, Context>;
+  }
+}
 
 /** Per-region counts, e.g. "27 requests · 1 approved · 24 declined". */
 export type DerogationSummary = { total: number } & Record<DerogationState, number>;
@@ -92,8 +99,11 @@ export class DerogationStore {
     return this.redis.hget(this.keys.derogations, id);
   }
 
+  /** Stores the request if it is still `expected` and publishes it; the seq, or -1 when it changed meanwhile. */
   private async save(id: string, expected: string, derogation: Derogation): Promise<number> {
     const k = this.keys;
-    return (await this.redis.eval(SCRIPT, 4, k.derogations, k.seq, k.events, k.seqTimes, id, expected, JSON.stringify(derogation), String(Date.now()))) as number;
+    defineLuaCommand(this.redis, 'pbSaveDerogation', { numberOfKeys: 4, lua: SCRIPT });
+    const request = JSON.stringify({ id, expected, derogation: JSON.stringify(derogation), now: Date.now() });
+    return this.redis.pbSaveDerogation(k.derogations, k.seq, k.events, k.seqTimes, request);
   }
 }

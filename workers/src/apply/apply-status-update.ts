@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import {
   alertChanges,
-  EMPTY_STATUS,
   isSuperseded,
   mergeStatusUpdate,
   projectSiteStatus,
-  storedStatusSchema,
   type AlertKind,
   type NormalisedUpdate,
   type RedisKeys,
@@ -14,20 +11,36 @@ import {
   type StoredStatus,
   type UpdateOrigin,
 } from '@pb/shared';
+import { KeyedSerialiser } from './keyed-serialiser.js';
+import { doneMarker, StatusStore, type ChangeRecord, type ChangeResult, type RecordSnapshot, type SiteSnapshot, type StatusChange } from './status-store.js';
 
-const APPLY_SCRIPT = readFileSync(new URL('./apply-status-update.lua', import.meta.url), 'utf8');
-
-/** History entries kept per site; enough for weeks of hourly updates. */
-const HISTORY_KEPT_PER_SITE = 2000;
-/** Compare-and-set retries before giving up; contention on one site is brief. */
+/** Compare-and-set rounds before giving up (the job is then retried by BullMQ). */
 const MAX_ATTEMPTS = 50;
+/**
+ * Changes per script call: a call holds Redis for a few ms at most, so a big job
+ * never stalls everyone else's small ones. An update's changes never straddle calls.
+ */
+export const CHANGES_PER_COMMIT = 100;
 
 /** Alerts whose cause ends whenever a site reports again. */
 const ENDED_BY_ANY_REPORT: AlertKind[] = ['stale', 'until_expired'];
 
+/** A posted update, normalised: one change per site it names. */
+export interface PostedUpdate {
+  origin: UpdateOrigin;
+  changes: { site: Site; normalised: NormalisedUpdate }[];
+}
+
 export interface ApplyOutcome {
   state: 'applied' | 'superseded';
   seq: number;
+}
+
+export interface BatchApplyResult {
+  /** One per posted update, in order. */
+  outcomes: ApplyOutcome[];
+  /** Compare-and-set rounds lost to another process, for this batch. */
+  retries: number;
 }
 
 export interface ChangeRequest {
@@ -40,121 +53,224 @@ export interface ChangeRequest {
   emitStatus: boolean;
 }
 
-type ApplyReply = [number, number];
+/** One site while a batch is computed: its status after the changes computed so far. */
+interface SiteState extends SiteSnapshot {
+  /** `current` projected as JSON, once needed: the next change's `previous`. */
+  projected?: string;
+}
+
+type PostedChange = StatusChange & { record: ChangeRecord };
 
 /**
- * Applies status changes to Redis atomically. Reads the current status, computes the
- * change in TypeScript with the shared rules, and commits it with a Lua
- * compare-and-set, retrying when another worker changed the site in between.
+ * Applies status changes to Redis atomically, a job at a time. Reads every site and
+ * update record the job touches in one round trip, computes each change in
+ * TypeScript with the shared rules (update k of a site sees the result of update
+ * k-1), and commits them in bounded script calls, each a compare-and-set on the
+ * versions of the sites it touches. Within this process, applies to the same site
+ * wait their turn (a keyed serialiser), so only another process can make a
+ * compare-and-set fail; then the rest is read again and recomputed.
  */
 export class StatusApplier {
+  private readonly store: StatusStore;
+  private readonly sites = new KeyedSerialiser();
+  /** Compare-and-set rounds lost to another process since start. */
+  compareAndSetRetries = 0;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
+    redis: Redis,
+    keys: RedisKeys,
     private readonly staleAfterMinutes: number,
   ) {
-    // EVALSHA with a fallback to EVAL: the script is sent once per connection, not per update.
-    if (!('applyStatusUpdate' in redis)) redis.defineCommand('applyStatusUpdate', { numberOfKeys: 10, lua: APPLY_SCRIPT });
+    this.store = new StatusStore(redis, keys);
   }
 
   /**
-   * Applies one normalised update from a posted job. With `finish`, this is the job's
-   * last update and the update record gets its final state in the same step.
+   * Applies a job's posted updates in order. Each update ends `applied` (some change
+   * applied) or `superseded`, with one history entry per site it names and one
+   * `status` event per applied change; an update already done (a retried job) is
+   * not applied again.
    */
-  async applyUpdate(site: Site, normalised: NormalisedUpdate, origin: UpdateOrigin, finish?: { earlierApplied: boolean; sites: string[] }): Promise<ApplyOutcome> {
-    const finishing = finish ? [finish.earlierApplied ? 'last-after-applied' : 'last', finish.sites.join(',')] as const : (['', ''] as const);
-    const marker = `done:${site.code}`;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { current, version, known } = await this.readCurrent(site.code);
-      const now = Date.now();
-      if (isSuperseded(current, normalised.update.observedAt)) {
-        const entry = {
-          state: 'superseded',
-          observedAt: normalised.update.observedAt,
-          receivedAt: origin.receivedAt,
-          actor: origin.actor,
-          updateId: origin.updateId,
-          source: normalised.source,
-          update: normalised.update,
-        };
-        const [code, seq] = await this.runScript(site, origin.updateId, version, 'superseded', '', '', JSON.stringify(entry), [], [], '', marker, now, finishing);
-        if (code === -1) continue;
-        return { state: code === 0 ? await this.stateOf(origin.updateId) : 'superseded', seq };
+  async applyUpdates(updates: PostedUpdate[]): Promise<BatchApplyResult> {
+    const codes = [...new Set(updates.flatMap((update) => update.changes.map((change) => change.site.code)))];
+    if (codes.length === 0) return { outcomes: [], retries: 0 };
+    return this.sites.run(codes, async () => {
+      const records = updates.map((update) => ({ updateId: update.origin.updateId, markers: update.changes.map((change) => doneMarker(change.site.code)) }));
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const read = await this.store.read(codes, records);
+        const outcomes = await this.computeAndCommit(updates, read.sites, read.records);
+        if (outcomes) return { outcomes, retries: attempt };
+        this.compareAndSetRetries++;
       }
-      const next = mergeStatusUpdate(current, normalised, origin);
-      const { raised, ended } = alertChanges(current, next);
-      const status = projectSiteStatus(site, next, now, this.staleAfterMinutes);
-      const event = { site: site.code, status, previous: known ? projectSiteStatus(site, current, now, this.staleAfterMinutes) : null };
-      const entry = {
-        state: 'applied',
-        observedAt: next.observedAt,
-        receivedAt: next.receivedAt,
-        actor: next.actor,
-        updateId: next.updateId,
-        source: next.source,
-        status,
+      throw new Error(`sites ${codes.slice(0, 5).join(', ')}${codes.length > 5 ? '…' : ''} kept changing under ${MAX_ATTEMPTS} attempts to apply ${updates.length} updates`);
+    });
+  }
+
+  /** Computes every change not done yet and commits them in bounded calls; null when a site moved. */
+  private async computeAndCommit(
+    updates: PostedUpdate[],
+    sites: Map<string, SiteSnapshot>,
+    records: Map<string, RecordSnapshot>,
+  ): Promise<ApplyOutcome[] | null> {
+    const now = Date.now();
+    const states = new Map<string, SiteState>([...sites].map(([code, snapshot]) => [code, { ...snapshot }]));
+    const stateOf = (code: string): SiteState => {
+      const state = states.get(code);
+      if (!state) throw new Error(`site ${code} was not read`);
+      return state;
+    };
+    const outcomes: (ApplyOutcome | undefined)[] = [];
+    /** Per update: the results it already has, and the changes still to commit. */
+    const pending: { index: number; earlier: ChangeResult[]; changes: PostedChange[] }[] = [];
+
+    for (const [index, update] of updates.entries()) {
+      const record = records.get(update.origin.updateId);
+      if (record && (record.state === 'applied' || record.state === 'superseded')) {
+        outcomes[index] = { state: record.state, seq: record.seq };
+        continue;
+      }
+      const earlier: ChangeResult[] = [];
+      const changes: PostedChange[] = [];
+      for (const [i, { site, normalised }] of update.changes.entries()) {
+        const done = record?.done[i];
+        if (done) earlier.push(done);
+        else changes.push(this.postedChange(site, normalised, update.origin, stateOf(site.code), now));
+      }
+      const last = changes.at(-1);
+      if (!last) {
+        outcomes[index] = combine(earlier);
+        continue;
+      }
+      last.record.finish = {
+        sites: update.changes.map((change) => change.site.code),
+        earlierApplied: earlier.some((result) => result.state === 'applied'),
+        earlierSeq: Math.max(0, ...earlier.map((result) => result.seq)),
       };
-      const [code, seq] = await this.runScript(
-        site, origin.updateId, version, 'applied', JSON.stringify(next), JSON.stringify(event), JSON.stringify(entry),
-        raised, [...ended, ...ENDED_BY_ANY_REPORT], 'clear', marker, now, finishing,
-      );
-      if (code === -1) continue;
-      return { state: code === 0 ? await this.stateOf(origin.updateId) : 'applied', seq };
+      pending.push({ index, earlier, changes });
     }
-    throw new Error(`site ${site.code} kept changing under ${MAX_ATTEMPTS} attempts to apply update ${origin.updateId}`);
+
+    // Each call expects the versions the changes before it leave behind.
+    const versions = new Map([...sites].map(([code, snapshot]) => [code, snapshot.version]));
+    for (const group of commitGroups(pending)) {
+      const changes = group.flatMap((update) => update.changes);
+      const expect = new Map<string, number>();
+      for (const change of changes) if (!expect.has(change.site)) expect.set(change.site, versions.get(change.site) ?? 0);
+      const reply = await this.store.commit(changes, expect, now);
+      if (!reply.committed) return null;
+      for (const change of changes) if (change.state === 'applied') versions.set(change.site, (versions.get(change.site) ?? 0) + 1);
+      let offset = 0;
+      for (const update of group) {
+        const results = reply.results.slice(offset, offset + update.changes.length);
+        offset += update.changes.length;
+        outcomes[update.index] = combine([...update.earlier, ...results]);
+      }
+    }
+    return outcomes.map((outcome) => outcome ?? { state: 'superseded', seq: 0 });
+  }
+
+  /** One posted update's change to one site, computed against (and advancing) `state`. */
+  private postedChange(site: Site, normalised: NormalisedUpdate, origin: UpdateOrigin, state: SiteState, now: number): PostedChange {
+    const record = { updateId: origin.updateId, marker: doneMarker(site.code) };
+    if (isSuperseded(state.current, normalised.update.observedAt)) {
+      const entry = {
+        state: 'superseded',
+        observedAt: normalised.update.observedAt,
+        receivedAt: origin.receivedAt,
+        actor: origin.actor,
+        updateId: origin.updateId,
+        source: normalised.source,
+        update: normalised.update,
+      };
+      return { site: site.code, region: site.region, state: 'superseded', entry: jsonMembers(entry), record };
+    }
+    const next = mergeStatusUpdate(state.current, normalised, origin);
+    const { raised, ended } = alertChanges(state.current, next);
+    const projected = JSON.stringify(projectSiteStatus(site, next, now, this.staleAfterMinutes));
+    const previous = state.known ? (state.projected ?? JSON.stringify(projectSiteStatus(site, state.current, now, this.staleAfterMinutes))) : undefined;
+    // The script adds the seq before and the status after these.
+    const entry = { state: 'applied', observedAt: next.observedAt, receivedAt: next.receivedAt, actor: next.actor, updateId: next.updateId, source: next.source };
+    state.current = next;
+    state.known = true;
+    state.projected = projected;
+    return {
+      site: site.code,
+      region: site.region,
+      state: 'applied',
+      status: JSON.stringify(next),
+      projected,
+      ...(previous !== undefined ? { previous } : {}),
+      publish: true,
+      entry: jsonMembers(entry),
+      raise: raised,
+      end: [...ended, ...ENDED_BY_ANY_REPORT],
+      stale: 'clear',
+      record,
+    };
   }
 
   /**
    * A change that is not a posted update (staleness, A&E `until` expiry): raises or
-   * ends alerts and, when asked, re-publishes the status. Returns the status seq, or
-   * null when `change` found nothing to do.
+   * ends alerts and, when asked, re-publishes the status. Returns the status seq (0
+   * when none was published), or null when `change` found nothing to do.
    */
   async applyChange(request: ChangeRequest): Promise<number | null> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { current, version } = await this.readCurrent(request.site.code);
-      const next = request.change(current);
-      if (next === null) return null;
-      const now = Date.now();
-      const status = projectSiteStatus(request.site, next, now, this.staleAfterMinutes);
-      const event = request.emitStatus ? JSON.stringify({ site: request.site.code, status, previous: projectSiteStatus(request.site, current, now, this.staleAfterMinutes) }) : '';
-      const [code, seq] = await this.runScript(
-        request.site, '', version, 'applied', JSON.stringify(next), event, '',
-        request.raise ?? [], request.end ?? [], request.staleFlag ?? '', '', now, ['', ''],
-      );
-      if (code === -1) continue;
-      return seq;
+    const { site } = request;
+    return this.sites.run([site.code], async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const read = await this.store.read([site.code], []);
+        const snapshot = read.sites.get(site.code);
+        if (!snapshot) throw new Error(`site ${site.code} was not read`);
+        const { current, version } = snapshot;
+        const next = request.change(current);
+        if (next === null) return null;
+        const now = Date.now();
+        const change: StatusChange = {
+          site: site.code,
+          region: site.region,
+          state: 'applied',
+          status: JSON.stringify(next),
+          projected: JSON.stringify(projectSiteStatus(site, next, now, this.staleAfterMinutes)),
+          previous: JSON.stringify(projectSiteStatus(site, current, now, this.staleAfterMinutes)),
+          publish: request.emitStatus,
+          raise: request.raise ?? [],
+          end: request.end ?? [],
+          ...(request.staleFlag ? { stale: request.staleFlag } : {}),
+        };
+        const reply = await this.store.commit([change], new Map([[site.code, version]]), now);
+        if (reply.committed) return reply.results[0]?.seq ?? 0;
+        this.compareAndSetRetries++;
+      }
+      throw new Error(`site ${site.code} kept changing under ${MAX_ATTEMPTS} attempts`);
+    });
+  }
+}
+
+/** An object's JSON members without the braces, for the script to add to. */
+function jsonMembers(value: object): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/** An update's outcome from its changes' results: applied when any applied. */
+function combine(results: ChangeResult[]): ApplyOutcome {
+  return {
+    state: results.some((result) => result.state === 'applied') ? 'applied' : 'superseded',
+    seq: Math.max(0, ...results.map((result) => result.seq)),
+  };
+}
+
+/** Splits updates into commit calls of about CHANGES_PER_COMMIT changes, never splitting an update. */
+function commitGroups<T extends { changes: unknown[] }>(updates: T[]): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  let size = 0;
+  for (const update of updates) {
+    if (size > 0 && size + update.changes.length > CHANGES_PER_COMMIT) {
+      groups.push(group);
+      group = [];
+      size = 0;
     }
-    throw new Error(`site ${request.site.code} kept changing under ${MAX_ATTEMPTS} attempts`);
+    group.push(update);
+    size += update.changes.length;
   }
-
-  async readCurrent(code: string): Promise<{ current: StoredStatus; version: number; known: boolean }> {
-    const [[, raw], [, version]] = (await this.redis
-      .multi()
-      .hget(this.keys.status, code)
-      .hget(this.keys.versions, code)
-      .exec()) as [[null, string | null], [null, string | null]];
-    if (!raw) return { current: EMPTY_STATUS, version: Number(version ?? 0), known: false };
-    return { current: storedStatusSchema.parse(JSON.parse(raw)), version: Number(version ?? 0), known: true };
-  }
-
-  private async stateOf(updateId: string): Promise<'applied' | 'superseded'> {
-    const state = await this.redis.hget(this.keys.update(updateId), 'state');
-    return state === 'superseded' ? 'superseded' : 'applied';
-  }
-
-  private async runScript(
-    site: Site, updateId: string, version: number, state: 'applied' | 'superseded',
-    statusJson: string, eventJson: string, historyJson: string,
-    raise: AlertKind[], end: AlertKind[], staleFlag: string, marker: string, now: number,
-    finishing: readonly [string, string],
-  ): Promise<ApplyReply> {
-    const k = this.keys;
-    const reply = (await (this.redis as Redis & { applyStatusUpdate: (...args: string[]) => Promise<ApplyReply> }).applyStatusUpdate(
-      k.status, k.versions, k.seq, k.events, k.seqTimes, k.history(site.code), k.update(updateId || '-'), k.alerts, k.openAlerts, k.staleSites,
-      site.code, String(version), state, statusJson, eventJson, historyJson,
-      String(now), new Date(now).toISOString(), raise.join(','), end.join(','), site.region,
-      String(HISTORY_KEPT_PER_SITE), staleFlag, updateId ? marker : '', finishing[0], finishing[1],
-    )) as ApplyReply;
-    return reply;
-  }
+  if (group.length) groups.push(group);
+  return groups;
 }
