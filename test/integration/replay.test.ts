@@ -32,6 +32,14 @@ interface HistoryEntry {
 /** 08:00 UK local time on `date`: GMT all through this December–January file (checked below). */
 const sitrepInstant = (date: string) => Date.parse(`${date}T08:00:00Z`);
 
+/**
+ * This winter came before two mergers (Yeovil into Somerset on 1 April 2023, Southport and
+ * Ormskirk into St Helens and Knowsley on 1 July 2023): each of these trusts reported for
+ * its own hospitals only, under the code of its day (SPEC §10).
+ */
+const OWN_SITES_THAT_WINTER: Record<string, string[]> = { RA4: ['RA430'], RH5: ['RH5A8'], RVY: ['RVY01', 'RVY02'], RBN: ['RBN01'] };
+const sitesOfRow = (row: SitrepRow): string[] => OWN_SITES_THAT_WINTER[row.trust_code] ?? (reference.byTrust.get(row.trust_code) ?? []).map((site) => site.code);
+
 /** Runs scripts/replay.ts as an operator would, and resolves with its exit code and output. */
 function runReplay(board: TestBoard, key = board.adminKey): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -47,8 +55,8 @@ function runReplay(board: TestBoard, key = board.adminKey): Promise<{ code: numb
 
 /**
  * The real winter 2022–23 UEC sitrep (3,213 trust-days), replayed through the API into a
- * board: every A&E divert the file reports shows on every site of the trust at 08:00 UK
- * time that day, and nothing else diverts.
+ * board: every A&E divert the file reports shows on every site the trust ran that day, at
+ * 08:00 UK time, and nothing else diverts.
  */
 describe('replaying the 2022–23 winter sitrep', () => {
   let board: TestBoard;
@@ -75,7 +83,7 @@ describe('replaying the 2022–23 winter sitrep', () => {
     expect(await queue.count()).toBe(0);
   });
 
-  it('shows every reported divert on every site of its trust at 08:00 that day, and no other', async () => {
+  it('shows every reported divert on every site its trust ran at 08:00 that day, and no other', async () => {
     expect(rows.every((row) => /^(2022-12|2023-01)-\d\d$/.test(row.date))).toBe(true);
     const started = performance.now();
     const replay = await runReplay(board);
@@ -90,7 +98,7 @@ describe('replaying the 2022–23 winter sitrep', () => {
     const drained = performance.now();
 
     // Every row was settled: a trust with reference sites applied, one without rejected with that reason.
-    const mapped = rows.filter((row) => reference.byTrust.has(row.current_trust_code));
+    const mapped = rows.filter((row) => sitesOfRow(row).length > 0);
     const unmapped = rows.length - mapped.length;
     const records = await updateRecords(board);
     expect(records).toHaveLength(rows.length);
@@ -101,11 +109,15 @@ describe('replaying the 2022–23 winter sitrep', () => {
     for (const record of inState('rejected')) expect(record.errors).toMatch(/has no sites in the reference data/);
 
     // What the file says: (date, trust) → diverting.
-    const diverting = new Set(mapped.filter((row) => Number(row.ae_diverts) > 0).map((row) => `${row.date} ${row.current_trust_code}`));
+    const diverting = new Set(mapped.filter((row) => Number(row.ae_diverts) > 0).map((row) => `${row.date} ${row.trust_code}`));
     expect(diverting.size).toBe(43);
     const expectedEntries = new Map<string, boolean>();
     for (const row of mapped) {
-      for (const site of reference.byTrust.get(row.current_trust_code)!) expectedEntries.set(`${row.date} ${site.code}`, diverting.has(`${row.date} ${row.current_trust_code}`));
+      for (const site of sitesOfRow(row)) {
+        // One row per site and day: two trusts of one day never share a hospital.
+        expect(expectedEntries.has(`${row.date} ${site}`), `${row.date} ${site}`).toBe(false);
+        expectedEntries.set(`${row.date} ${site}`, diverting.has(`${row.date} ${row.trust_code}`));
+      }
     }
 
     const histories = await Promise.all(reference.sites.map(async (site) => {
@@ -125,6 +137,8 @@ describe('replaying the 2022–23 winter sitrep', () => {
         seen.set(key, [...(seen.get(key) ?? []), ed ?? 'none']);
       }
     }
+    // Each hospital heard once a day, from the trust that ran it then (not also from a trust it later joined).
+    expect([...seen].filter(([, eds]) => eds.length !== 1).map(([key, eds]) => `${key}: ${eds.length} entries`)).toEqual([]);
     const missing = [...expectedEntries.keys()].filter((key) => !seen.has(key));
     expect(missing).toEqual([]);
     const unexpected = [...seen.keys()].filter((key) => !expectedEntries.has(key));

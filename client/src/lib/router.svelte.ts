@@ -1,11 +1,10 @@
 /** The pages of the client; the server serves index.html for each. */
-export type Route = 'board' | 'signin' | 'post' | 'wall' | 'subscriptions';
+export type Route = 'board' | 'signin' | 'post' | 'wall';
 
 function routeOf(pathname: string): Route {
   if (pathname.startsWith('/signin')) return 'signin';
   if (pathname.startsWith('/post')) return 'post';
   if (pathname.startsWith('/wall')) return 'wall';
-  if (pathname.startsWith('/subscriptions')) return 'subscriptions';
   return 'board';
 }
 
