@@ -1,10 +1,11 @@
 /** The pages of the client; the server serves index.html for each. */
-export type Route = 'board' | 'signin' | 'post' | 'wall';
+export type Route = 'board' | 'signin' | 'post' | 'wall' | 'subscriptions';
 
 function routeOf(pathname: string): Route {
   if (pathname.startsWith('/signin')) return 'signin';
   if (pathname.startsWith('/post')) return 'post';
   if (pathname.startsWith('/wall')) return 'wall';
+  if (pathname.startsWith('/subscriptions')) return 'subscriptions';
   return 'board';
 }
 
