@@ -14,7 +14,7 @@ import { ApiError, errorHandler, notFoundHandler } from './http/api-error.js';
 import type { Metrics } from './http/metrics.js';
 import { perKeyRateLimit } from './http/rate-limit.js';
 import { securityHeaders } from './http/security-headers.js';
-import { UpdateEnqueuer } from './ingest/enqueue-updates.js';
+import type { IngestRunner } from './ingest/ingest-runner.js';
 import { alertsRouter } from './routes/alerts.js';
 import { boardRouter } from './routes/board.js';
 import { healthRouter } from './routes/health.js';
@@ -41,6 +41,7 @@ export interface AppDeps {
   sessions: SessionStore;
   reader: BoardReader;
   metrics: Metrics;
+  ingest: IngestRunner;
 }
 
 /** SPEC §9: while Redis is away the API says 503 at once rather than accept what it cannot keep. */
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
     const { viaSession: _viaSession, ...me } = req.caller!;
     res.json(toMe(me));
   });
-  api.use(updatesRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, enqueuer: new UpdateEnqueuer(deps.redis, deps.keys, deps.queue), postedCounter: deps.metrics.updatesPosted }));
+  api.use(updatesRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, ingest: deps.ingest, postedCounter: deps.metrics.updatesPosted }));
   api.use(boardRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, reader: deps.reader }));
   api.use(alertsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, audit, reader: deps.reader }));
   api.use(derogationsRouter({ store: new DerogationStore(deps.redis, deps.keys), reference: deps.reference, audit }));

@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Server } from 'socket.io';
 import { redisKeys, UPDATES_QUEUE } from '@pb/shared';
-import { assertNoEviction, createRedis, waitForRedis, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
+import { assertNoEviction, warnIfNotDurable, createRedis, waitForRedis, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
 import { createApp } from './app.js';
+import { IngestRunner } from './ingest/ingest-runner.js';
+import { createUpdateIngest } from './ingest/ingest-updates.js';
 import { securityHeaders } from './http/security-headers.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { SessionStore } from './auth/sessions.js';
@@ -32,6 +34,7 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   tailRedis.on('error', () => undefined);
   await waitForRedis(redis);
   await assertNoEviction(redis);
+  await warnIfNotDurable(redis, logger);
 
   // The queue gets a connection of its own: ioredis copies every script defined on a
   // connection into each MULTI it starts, and BullMQ defines many.
@@ -47,7 +50,8 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   const createdAdminKey = await apiKeys.ensureBootstrapAdmin(config.adminKey);
   if (config.adminKey && (await apiKeys.wasRevoked(config.adminKey))) logger.warn('PB_ADMIN_KEY has been revoked and stays revoked; set a new value to issue a new bootstrap admin key');
 
-  const app = createApp({ config, logger, redis, keys, reference, queue, apiKeys, sessions, reader, metrics });
+  const ingest = new IngestRunner(createUpdateIngest({ redis, keys, queue, reference, config }), config);
+  const app = createApp({ config, logger, redis, keys, reference, queue, apiKeys, sessions, reader, metrics, ingest });
   coalesceWebsocketFrames();
   const http = createServer(app);
   const io: BoardServer = new Server(http, { serveClient: false, cors: { origin: false } });
@@ -82,6 +86,7 @@ export async function startServer(config: Config, reference: ReferenceData, logg
         io.close(() => resolve());
       });
       await tail.stop();
+      await ingest.close();
       await queue.close();
       await Promise.all([redis, queueRedis].map((client) => client.quit().catch(() => client.disconnect())));
     },

@@ -7,6 +7,7 @@ export * from './events.js';
 export * from './derogation.js';
 export * from './api.js';
 export * from './queues.js';
+export * from './limits.js';
 export * from './redis-keys.js';
 export * from './rules/merge.js';
 export * from './rules/severity.js';

@@ -5,3 +5,4 @@ export * from './node/logger.js';
 export * from './node/shutdown.js';
 export * from './node/free-port.js';
 export * from './node/lua-script.js';
+export * from './node/queue-depth.js';

@@ -27,6 +27,11 @@ export function redisKeys(prefix: string) {
     bootstrap: `${tag}:bootstrap-admin`,
     session: (id: string) => `${tag}:session:${id}`,
     rateLimit: `${tag}:rl:`,
+    /** Per-key count of updates queued (SPEC §11), kept by rate-limiter-flexible. */
+    updateRateLimit: `${tag}:rl-updates`,
+    /** Updates waiting in the queue, and what each waiting job holds (the queue-depth bound). */
+    queuedUpdates: `${tag}:queued-updates`,
+    queuedJobs: `${tag}:queued-jobs`,
     derogations: `${tag}:derogations`,
     audit: `${tag}:audit`,
   };

@@ -1,31 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { UPDATES_QUEUE } from '@pb/shared';
 import { freePort } from '@pb/shared/node';
+import { startProcess as start, waitUntilReady, type BoardProcess as Proc } from '../support/board-processes.js';
 import { api, connectBoard, deletePrefix, eventually, reference, REDIS_URL, subscribe, uniquePrefix, type BoardClient } from '../support/test-board.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-function start(name: string, entry: string, env: Record<string, string>): Proc {
-  const child = spawn(TSX, [entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, child, output, exited };
-}
 
 /** SPEC §3/§9: any number of server and worker processes share one Redis; every client sees every seq once, in order. */
 describe('scale-out: two server and two worker processes on one Redis', () => {
@@ -46,17 +26,7 @@ describe('scale-out: two server and two worker processes on one Redis', () => {
       urls.push(`http://127.0.0.1:${port}`);
     }
     for (const n of [1, 2]) procs.push(start(`workers ${n}`, 'workers/src/main.ts', env));
-    for (const url of urls) {
-      await eventually(async () => {
-        const dead = procs.find((p) => p.child.exitCode !== null);
-        if (dead) throw new Error(`${dead.name} exited: ${dead.output.join('')}`);
-        try {
-          return (await fetch(`${url}/readyz`)).ok;
-        } catch {
-          return false;
-        }
-      }, 30_000, `${url}/readyz`);
-    }
+    for (const [index, url] of urls.entries()) await waitUntilReady(procs[index]!, url);
     queue = new Queue(UPDATES_QUEUE, { connection: redis.duplicate(), prefix: `{${prefix}}:bull` });
     await eventually(async () => (await queue.getWorkersCount()) >= 2, 30_000, 'both worker processes');
   }, 60_000);

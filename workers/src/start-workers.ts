@@ -1,6 +1,6 @@
 import type { Worker, Queue } from 'bullmq';
 import { redisKeys } from '@pb/shared';
-import { assertNoEviction, createRedis, waitForRedis, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
+import { assertNoEviction, warnIfNotDurable, createRedis, waitForRedis, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
 import { startUpdateWorker } from './update-worker.js';
 import { startMaintenance } from './maintenance/maintenance-worker.js';
 import { StatusApplier } from './apply/apply-status-update.js';
@@ -16,6 +16,7 @@ export async function startWorkers(config: Config, reference: ReferenceData, log
   const redis = createRedis(config.redisUrl, { forBullWorker: true, autoPipelining: true, name: `pb-workers-${config.keyPrefix}` });
   await waitForRedis(redis);
   await assertNoEviction(redis);
+  await warnIfNotDurable(redis, logger);
 
   // One applier per process: its per-site order covers posted updates and housekeeping alike.
   const applier = new StatusApplier(redis, keys, config.staleAfterMinutes);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_STALE_AFTER_MINUTES } from '../rules/severity.js';
+import { DEFAULT_MAX_QUEUED, DEFAULT_UPDATE_BURST, DEFAULT_UPDATE_RATE } from '../limits.js';
 
 const envSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number, 0–65535' }).int('must be a port number, 0–65535').min(0, 'must be a port number, 0–65535').max(65535, 'must be a port number, 0–65535').default(3000),
@@ -11,6 +12,11 @@ const envSchema = z.object({
   /** Requests per second per key before 429 (SPEC §10: never below 50/s sustained, bursts of 200). */
   PB_RATE_LIMIT: z.coerce.number({ message: 'must be a number of requests per second' }).int('must be a whole number').min(50, 'must be at least 50 requests per second').default(200),
   PB_WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–256').max(256, 'must be 1–256').default(16),
+  /** SPEC §11: updates waiting in the queue before new posts get 503. */
+  PB_MAX_QUEUED: z.coerce.number({ message: 'must be a number of updates' }).int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_MAX_QUEUED),
+  /** SPEC §11: updates a key may queue each second, sustained, and in a burst above that. */
+  PB_UPDATE_RATE: z.coerce.number({ message: 'must be a number of updates per second' }).int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_UPDATE_RATE),
+  PB_UPDATE_BURST: z.coerce.number({ message: 'must be a number of updates' }).int('must be a whole number').min(0, 'must be 0 or more').default(DEFAULT_UPDATE_BURST),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -23,6 +29,9 @@ export interface Config {
   keyPrefix: string;
   rateLimitPerSecond: number;
   workerConcurrency: number;
+  maxQueued: number;
+  updateRatePerSecond: number;
+  updateBurst: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -51,6 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requ
     keyPrefix: e.PB_KEY_PREFIX,
     rateLimitPerSecond: e.PB_RATE_LIMIT,
     workerConcurrency: e.PB_WORKER_CONCURRENCY,
+    maxQueued: e.PB_MAX_QUEUED,
+    updateRatePerSecond: e.PB_UPDATE_RATE,
+    updateBurst: e.PB_UPDATE_BURST,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -59,3 +59,23 @@ export async function deleteBoardKeys(redis: Redis, prefix: string): Promise<voi
     if (keys.length) await redis.del(...keys);
   } while (cursor !== '0');
 }
+
+/**
+ * SPEC §11: a 202 promises the update is kept. On a Redis without its append-only
+ * file an accepted update can be lost in a restart, so say so, naming the setting.
+ * (Managed services that refuse CONFIG are given the benefit of the doubt.)
+ */
+export async function warnIfNotDurable(redis: Redis, logger: { warn(object: object, message: string): void }): Promise<boolean> {
+  let reply: string[];
+  try {
+    reply = (await redis.config('GET', 'appendonly')) as string[];
+  } catch {
+    return true;
+  }
+  if (reply[1] === 'yes') return true;
+  logger.warn(
+    { setting: 'appendonly', value: reply[1] ?? 'unknown' },
+    'Redis runs with appendonly no: updates accepted with 202 can be lost if Redis restarts. Turn on the append-only file (CONFIG SET appendonly yes, and appendfsync always or everysec in redis.conf).',
+  );
+  return false;
+}
