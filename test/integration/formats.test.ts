@@ -27,11 +27,11 @@ describe('input formats through the whole pipeline', () => {
     api(board.url, key, 'POST', `/updates${query}`, body, { 'content-type': contentType });
   /** A site's SiteStatus as the board shows it. */
   const statusOf = async (code: string) => {
-    const response = await api<{ sites: { site: string }[] }>(board.url, board.adminKey, 'GET', '/board');
+    const response = await api(board.url, board.adminKey, 'GET', '/board');
     expect(response.status).toBe(200);
-    const status = response.body.sites.find((entry) => entry.site === code);
+    const status = response.body.sites.find((entry: { site: string }) => entry.site === code);
     expect(status, code).toBeDefined();
-    return status!;
+    return status;
   };
   const boardSeq = async () => (await api(board.url, board.adminKey, 'GET', '/board')).body.seq as number;
   const rejectionIds = async () => ((await api(board.url, board.adminKey, 'GET', '/rejections?limit=1000')).body.rejections as { id: string }[]).map((entry) => entry.id);
@@ -156,6 +156,63 @@ describe('input formats through the whole pipeline', () => {
       }
     });
 
+    it('a per-site CSV in the sitrep’s own vocabulary (date = 08:00 UK time) applies its good rows; a bad row is rejected alone, a blank row changes nothing', async () => {
+      const csv = [
+        'site,date,ae_closures,ae_diverts,ga_occupancy_rate,adult_cc_occupancy_rate,ambulance_handover_delay_over_60min,ga_beds_open,note',
+        'RTRAT,2026-01-05,0,2,0.9236,0.8618,34,1021,',
+        'RK950,2026-07-01,1,0,,,,,Flooding in majors',
+        'RM102,2026-01-05,0,1,1.2.3,,,,',
+        'RL403,2026-01-05,,,,,,,',
+      ].join('\r\n');
+      const posted = await post(board.adminKey, csv, 'text/csv');
+      expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+      const rows = posted.body.updates as PostedRow[];
+      const [james, derriford, norwich, wolverhampton] = await Promise.all(rows.map((row) => waitForUpdate(board, row.id!)));
+      expect(james).toMatchObject({ state: 'applied', seq: expect.any(Number) });
+      expect(derriford).toMatchObject({ state: 'applied', seq: expect.any(Number) });
+      expect(norwich).toMatchObject({ state: 'rejected', errors: [{ path: 'ga_occupancy_rate', message: expect.stringMatching(/plain number/) }] });
+      // A row whose every value is blank is not a rejection: applied, changing nothing, so no seq.
+      expect(wolverhampton).toEqual({ id: rows[3]!.id, state: 'applied' });
+      expect(await rejectionIds()).toContain(rows[2]!.id);
+      expect(await rejectionIds()).not.toContain(rows[3]!.id);
+
+      const jamesCook = await statusOf('RTRAT');
+      expect(jamesCook).toMatchObject({ ed: { status: 'divert' }, metrics: { gaOccupancyPct: 92.36, criticalCareOccupancyPct: 86.18, handoverDelaysOver60Min: 34 }, source: 'csv' });
+      expect(Date.parse(jamesCook.observedAt)).toBe(Date.parse('2026-01-05T08:00:00Z'));
+      const derrifordStatus = await statusOf('RK950');
+      expect(derrifordStatus).toMatchObject({ ed: { status: 'closed' }, note: 'Flooding in majors', severity: 3 });
+      // 08:00 BST is 07:00 UTC.
+      expect(Date.parse(derrifordStatus.observedAt)).toBe(Date.parse('2026-07-01T07:00:00Z'));
+      expect(await statusOf('RM102')).toMatchObject({ ed: null, updateId: null });
+      expect(await statusOf('RL403')).toMatchObject({ ed: null, observedAt: null, updateId: null });
+    });
+
+    it('a historic sitrep under the trust codes of its day: a merged trust’s row applies to its own sites only, and an all-blank row is not rejected', async () => {
+      // Winter 2021–22: Southport and Ormskirk (RVY) reported beside St Helens and Knowsley (RBN),
+      // which took it over on 1 July 2023 and now runs all three hospitals.
+      const csv = [
+        'date,trust_code,trust_name,ga_occupancy_rate,ambulance_handover_delay_over_60min,ae_closures,ae_diverts',
+        '2021-12-20,RBN,St Helens and Knowsley Teaching Hospitals NHS Trust,0.97,21,0,1',
+        '2021-12-20,RVY,Southport and Ormskirk Hospital NHS Trust,0.93,4,0,0',
+        '2023-04-03,RA4,Yeovil District Hospital NHS Foundation Trust,,,,',
+      ].join('\n');
+      const posted = await post(board.adminKey, csv, 'text/csv');
+      expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+      const rows = posted.body.updates as PostedRow[];
+      const [rbn, rvy, yeovil] = await Promise.all(rows.map((row) => waitForUpdate(board, row.id!)));
+      expect(rbn).toMatchObject({ state: 'applied' });
+      expect(rvy).toMatchObject({ state: 'applied' });
+      expect(yeovil).toEqual({ id: rows[2]!.id, state: 'applied' });
+      expect(await rejectionIds()).not.toContain(rows[2]!.id);
+
+      // Whiston's divert stands; Southport and Ormskirk are open with their own figures.
+      expect(await statusOf('RBN01')).toMatchObject({ ed: { status: 'divert' }, metrics: { gaOccupancyPct: 97, handoverDelaysOver60Min: 21 }, updateId: rows[0]!.id });
+      for (const code of ['RVY01', 'RVY02']) {
+        expect(await statusOf(code), code).toMatchObject({ ed: { status: 'open' }, metrics: { gaOccupancyPct: 93, handoverDelaysOver60Min: 4 }, updateId: rows[1]!.id });
+      }
+      expect(await statusOf('RA430')).toMatchObject({ ed: null, updateId: null });
+    });
+
     it('a trust key posting a row for another trust’s site has that row rejected, and its own row applied', async () => {
       const chelseaKey = await createKey(board, { role: 'trust', label: 'Chelsea and Westminster EPRR', trusts: ['RQM'] });
       const posted = await post(chelseaKey, 'site,opel,note\nRQM01,3,our own site\nRJ611,4,not ours\n', 'text/csv');
@@ -214,6 +271,40 @@ describe('input formats through the whole pipeline', () => {
         expect(await boardSeq()).toBe(seqBefore);
       });
     }
+
+    it('a message with an unknown hospital applies the others; the unknown one is rejected with its reason, in the update and the rejections', async () => {
+      const hospitalOf = (name: string, status: string) =>
+        `<h:Hospital><h:Organization><h:OrganizationInformation><n:OrganisationName><n:NameElement>${name}</n:NameElement></n:OrganisationName>` +
+        `</h:OrganizationInformation></h:Organization><h:EmergencyDepartmentStatus><h:EMSTraffic><h:EMSTrafficStatus>${status}</h:EMSTrafficStatus>` +
+        `</h:EMSTraffic></h:EmergencyDepartmentStatus><h:LastUpdateTime>2026-01-03T09:15:00Z</h:LastUpdateTime></h:Hospital>`;
+      const xml =
+        `<?xml version="1.0" encoding="UTF-8"?><h:HospitalStatus xmlns:h="urn:oasis:names:tc:emergency:EDXL:HAVE:1.0" xmlns:n="urn:oasis:names:tc:ciq:xnl:3">` +
+        `${hospitalOf('John Radcliffe Hospital', 'Advisory')}${hospitalOf('St Elsewhere', 'Closed')}${hospitalOf('Frimley Park Hospital', 'Closed')}</h:HospitalStatus>`;
+      expect(await validateAgainstHaveSchema(xml)).toEqual({ valid: true, errors: [] });
+      const posted = await post(board.adminKey, xml, 'application/xml');
+      expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+      const id = posted.body.updates[0].id as string;
+      const result = await waitForUpdate(board, id);
+      expect(result).toEqual({
+        id,
+        state: 'applied',
+        seq: expect.any(Number),
+        errors: [{ path: 'Hospital[1]', message: 'no ODS site code among its identifiers and no site is called "St Elsewhere"' }],
+      });
+      expect(await statusOf('RTH08')).toMatchObject({ ed: { status: 'advisory' }, source: 'edxl-have', updateId: id });
+      expect(await statusOf('RDU01')).toMatchObject({ ed: { status: 'divert' }, source: 'edxl-have', updateId: id });
+      const listed = (await api(board.url, board.adminKey, 'GET', '/rejections')).body.rejections.find((entry: { id: string }) => entry.id === id);
+      expect(listed).toMatchObject({ id, partial: true, errors: result.errors });
+    });
+
+    it('an EDXL-HAVE 2.0 message is refused with its reason, not read as 1.0', async () => {
+      const xml = readFileSync(here('../../workers/src/normalise/fixtures/have-2.0-namespace.xml'), 'utf8').replace('RHU03', 'RWEAA').replace('Queen Alexandra Hospital', 'Leicester Royal Infirmary');
+      const posted = await post(board.adminKey, xml, 'application/xml');
+      expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+      const id = posted.body.updates[0].id as string;
+      expect(await waitForUpdate(board, id)).toMatchObject({ id, state: 'rejected', errors: [{ message: expect.stringMatching(/^EDXL-HAVE 2\.0 \(namespace urn:oasis:names:tc:emergency:edxl:have:2\.0\) is not read/) }] });
+      expect(await statusOf('RWEAA')).toMatchObject({ ed: null, updateId: null });
+    });
 
     it('the same hospital without a DOCTYPE applies, so the two rejections above are about the entities', async () => {
       const posted = await post(board.adminKey, hospital('no cubicles'), 'application/xml');

@@ -5,6 +5,7 @@ import type { Logger, ReferenceData } from '@pb/shared/node';
 import { normaliseUpdateJob } from './normalise/index.js';
 import { StatusApplier, type PostedUpdate } from './apply/apply-status-update.js';
 import { recordRejections, type Rejection } from './apply/record-rejection.js';
+import { recordPartialResults, type PartRejection } from './apply/record-partial-results.js';
 import { batchInputExcerpt } from './apply/input-excerpt.js';
 
 export interface UpdateWorkerDeps {
@@ -81,10 +82,18 @@ async function processUpdateBatch(job: Job, applier: StatusApplier, deps: Update
   const now = Date.now();
   const posted: PostedUpdate[] = [];
   const rejections: Rejection[] = [];
+  const partRejections: PartRejection[] = [];
+  const unchanged: string[] = [];
   for (const update of updatesOfBatch(parsed.data)) {
     const result = normaliseUpdateJob(update, deps.reference, now);
     if (!result.ok) {
       rejections.push({ updateId: update.updateId, errors: result.errors, input: update.body, format: update.format, site: update.site, row: update.row, actor: update.actor, keyId: update.keyId });
+      continue;
+    }
+    // Hospitals rejected on their own, and a row that changes nothing (SPEC §10).
+    if (result.partErrors?.length) partRejections.push({ updateId: update.updateId, errors: result.partErrors, input: update.body, format: update.format, actor: update.actor, keyId: update.keyId });
+    if (result.updates.length === 0) {
+      unchanged.push(update.updateId);
       continue;
     }
     posted.push({
@@ -94,9 +103,10 @@ async function processUpdateBatch(job: Job, applier: StatusApplier, deps: Update
     });
   }
   await recordRejections(deps.redis, deps.keys, rejections);
+  await recordPartialResults(deps.redis, deps.keys, partRejections, unchanged);
   const { outcomes, retries } = await applier.applyUpdates(posted);
 
-  const outcome: BatchOutcome = { applied: 0, superseded: 0, rejected: rejections.length, retries };
+  const outcome: BatchOutcome = { applied: unchanged.length, superseded: 0, rejected: rejections.length, retries };
   for (const result of outcomes) outcome[result.state]++;
   if (outcome.rejected > 0 && outcome.applied + outcome.superseded === 0) {
     await job.updateData(boundedJobData(job.data));

@@ -14,6 +14,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const EXAMPLES = here('../../../shared/data/edxl-have/examples/');
 const NHS_STATUS = readFileSync(here('./fixtures/nhs-hospital-status.xml'), 'utf8');
 const NHS_DE = readFileSync(here('./fixtures/nhs-edxl-de.xml'), 'utf8');
+const HAVE_2_0 = readFileSync(here('./fixtures/have-2.0-namespace.xml'), 'utf8');
 
 describe('EDXL-HAVE fixtures', () => {
   it('our NHS fixtures are valid EDXL-HAVE 1.0 (validated against the schema)', async () => {
@@ -57,6 +58,8 @@ describe('EDXL-HAVE fixtures', () => {
           inferred: false,
         },
       ],
+      parts: ['Hospital[0]', 'Hospital[1]', 'Hospital[2]'],
+      partErrors: [],
     });
   });
 
@@ -77,6 +80,8 @@ describe('EDXL-HAVE fixtures', () => {
           inferred: false,
         },
       ],
+      parts: ['Hospital[0]'],
+      partErrors: [],
     });
   });
 
@@ -91,16 +96,54 @@ describe('EDXL-HAVE fixtures', () => {
     });
   });
 
-  it('rejects the whole message when one hospital cannot be matched (nothing half-applied)', () => {
+  it.each(['EDXL-HAVE1.hospitalstatus.xml', 'EDXL-HAVE1.edxl-de.xml'])(
+    'applies the first hospital of the OASIS example %s and rejects only its second, unknown one',
+    (name) => {
+      // As with PB_SITES_FILE naming a site "Hospital 1": the first hospital is matched by name.
+      const extended = withReference([{ code: 'ZZZ01', name: 'Hospital 1' }]);
+      const result = normaliseEdxlHave(readFileSync(join(EXAMPLES, name), 'utf8'), extended);
+      expect(result).toEqual({
+        ok: true,
+        // Its burn-bed count is not a status this board reads, but the hospital reported at that time.
+        updates: [{ update: { site: 'ZZZ01', observedAt: '2010-11-11T14:59:12.390-05:00' }, source: 'edxl-have', inferred: false }],
+        parts: ['Hospital[0]'],
+        partErrors: [{ path: 'Hospital[1]', message: 'no ODS site code among its identifiers and no site is called "Hospital 2"' }],
+      });
+    },
+  );
+
+  it('applies the other hospitals when one cannot be matched, rejecting only that one with its reason', () => {
     const bad = NHS_STATUS.replace('Southampton General Hospital', 'St Elsewhere');
     const result = normaliseEdxlHave(bad, reference);
-    expect(result).toEqual({ ok: false, errors: [{ path: 'Hospital[1]', message: expect.stringMatching(/St Elsewhere/) }] });
+    expect(result).toMatchObject({ ok: true, parts: ['Hospital[0]', 'Hospital[2]'], partErrors: [{ path: 'Hospital[1]', message: expect.stringMatching(/St Elsewhere/) }] });
+    expect(result.ok && result.updates.map((item) => item.update.site)).toEqual(['RHU03', 'RXH01']);
   });
 
-  it('rejects an organisation name shared by two sites', () => {
+  it('rejects only the hospital whose organisation name is shared by two sites', () => {
     const ambiguous = withReference([{ code: 'ZZZ01', name: 'Southampton General Hospital' }]);
     const result = normaliseEdxlHave(NHS_STATUS, ambiguous);
-    expect(result).toMatchObject({ ok: false, errors: [{ path: 'Hospital[1]', message: expect.stringMatching(/more than one site \(RHM01, ZZZ01\)/) }] });
+    expect(result).toMatchObject({ ok: true, partErrors: [{ path: 'Hospital[1]', message: expect.stringMatching(/more than one site \(RHM01, ZZZ01\)/) }] });
+    expect(result.ok && result.updates.map((item) => item.update.site)).toEqual(['RHU03', 'RXH01']);
+  });
+
+  it('rejects the message whole when every hospital is rejected', () => {
+    const bad = NHS_STATUS.replace('Southampton General Hospital', 'St Elsewhere').replace('>rhu03<', '>zzz99<').replace('The Royal Sussex County Hospital', 'Nowhere');
+    const result = normaliseEdxlHave(bad, reference);
+    expect(result).toMatchObject({ ok: false, errors: [{ path: 'Hospital[0]' }, { path: 'Hospital[1]' }, { path: 'Hospital[2]' }] });
+  });
+
+  it('refuses EDXL-HAVE 2.0 with its reason instead of reading it as 1.0', () => {
+    const result = normaliseEdxlHave(HAVE_2_0, reference);
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ message: expect.stringMatching(/^EDXL-HAVE 2\.0 \(namespace urn:oasis:names:tc:emergency:edxl:have:2\.0\) is not read: this board reads EDXL-HAVE 1\.0/) }],
+    });
+    // The same message in the 1.0 namespace is read: only the version decides.
+    const asOneZero = HAVE_2_0.replace('urn:oasis:names:tc:emergency:edxl:have:2.0', 'urn:oasis:names:tc:emergency:EDXL:HAVE:1.0');
+    expect(normaliseEdxlHave(asOneZero, reference)).toMatchObject({ ok: true, updates: [{ update: { site: 'RHU03', ed: { status: 'divert' } } }] });
+    // Inside an EDXL-DE envelope, and under any prefix, too.
+    const enveloped = NHS_DE.replace(/urn:oasis:names:tc:emergency:EDXL:HAVE:1\.0/, 'urn:oasis:names:tc:emergency:edxl:have:2.0');
+    expect(normaliseEdxlHave(enveloped, reference)).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/EDXL-HAVE 2\.0/) }] });
   });
 
   it.each([
@@ -121,10 +164,10 @@ describe('EDXL-HAVE fixtures', () => {
     [NHS_STATUS.replace('<h:EMSOffloadMinutes>95', '<h:EMSOffloadMinutes>10000'), /handoverMeanMin/, /10,000/],
     [NHS_STATUS.replace('<h:EMSOffloadMinutes>95', '<h:EMSOffloadMinutes>ninety'), /EMSOffloadMinutes/, /whole number/],
     [NHS_STATUS.replace('<h:AvailableCount>2</h:AvailableCount>', '<h:AvailableCount>20</h:AvailableCount>'), /AdultICU/, /more than BaselineCount/],
-  ])('rejects out-of-range or unknown values (%#) with the hospital and the reason', (xml, path, message) => {
+  ])('rejects the hospital with out-of-range or unknown values (%#), naming it and the reason; the others apply', (xml, path, message) => {
     const result = normaliseEdxlHave(xml, reference);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toContainEqual({ path: expect.stringMatching(path), message: expect.stringMatching(message) });
+    expect(result).toMatchObject({ ok: true, parts: ['Hospital[1]', 'Hospital[2]'] });
+    if (result.ok) expect(result.partErrors).toContainEqual({ path: expect.stringMatching(path), message: expect.stringMatching(`^RHU03: .*${message.source}`) });
   });
 
   it.each([
@@ -240,6 +283,7 @@ describe('EDXL-HAVE fuzzing', () => {
         expect(canonicalUpdateSchema.safeParse(update).success).toBe(true);
         expect(source).toBe('edxl-have');
       }
+      expect(result.parts).toHaveLength(result.updates.length);
     } else {
       expect(result.errors.length).toBeGreaterThan(0);
     }

@@ -3,6 +3,15 @@
  * (SPEC §6, §10). Accepts a bare `HospitalStatus` or an EDXL-DE `EDXLDistribution`
  * carrying it. Elements are matched by local name, so any namespace prefix works.
  *
+ * Each hospital stands alone: one that cannot be matched to a site, or whose values are
+ * out of range, is rejected with its reasons while the others apply (SPEC §10). Only a
+ * message that cannot be read at all, or whose every hospital is rejected, is rejected whole.
+ *
+ * EDXL-HAVE 2.0 (namespace `urn:oasis:names:tc:emergency:edxl:have:2.0`) has element
+ * names and code lists of its own; with no 2.0 schema or example to build on, a message
+ * in that (or any other HAVE version's) namespace is refused with that reason rather than
+ * read as if it were 1.0.
+ *
  * What is read, and why (from `shared/data/edxl-have/schema-1.0/have.xsd`):
  * - site: an `xpil:Identifiers/xpil:Identifier/xpil:IdentifierElement` that is a known ODS
  *   site code, else `xnl:OrganisationName/xnl:NameElement` equal to exactly one site name.
@@ -24,7 +33,10 @@
  *   (a parent BedType, no SubCategoryBedType): occupancy = (baseline − available) /
  *   baseline. AdultICU → criticalCareOccupancyPct, MedicalSurgical ("ward beds") →
  *   gaOccupancyPct, EmergencyDepartment → edOccupancyPct.
- * - `LastUpdateTime` (required, with a zone) → observedAt.
+ * - `LastUpdateTime` (required, with a zone) → observedAt. A hospital that carries nothing
+ *   else this board reads (the OASIS example's burn-bed count) still reports at that
+ *   time, like a JSON update naming only its site; only our export's entry for a site with
+ *   no status (Organization `CommentText` "No status reported") is skipped.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import {
@@ -74,6 +86,10 @@ const OPEL_COMMENT = /^OPEL\s*([1-4])$/i;
 const CLOSED_REASON = /^A&E closed(?:\s*[:—-]\s*(.*))?$/is;
 const DIVERT_REASON = /^Ambulances diverted(?:\s*[:—-]\s*(.*))?$/is;
 const DIVERT_COMMENT = /^divertTo:\s*([A-Za-z0-9 ;,]+)$/i;
+const NO_STATUS_COMMENT = /^No status reported$/i;
+/** The HAVE 1.0 namespace; HAVE namespaces of other versions are refused. */
+const HAVE_1_0_NAMESPACE = 'urn:oasis:names:tc:emergency:EDXL:HAVE:1.0';
+const OTHER_HAVE_NAMESPACE = /\bxmlns(?::[\w.-]+)?\s*=\s*["']\s*(urn:oasis:names:tc:emergency:edxl:have:(?!1\.0\s*["'])[^"']*)["']/i;
 
 /** An EDXL-HAVE document → one update per hospital, or every reason it cannot be applied. */
 export function normaliseEdxlHave(body: unknown, reference: ReferenceData): NormaliseResult {
@@ -85,6 +101,13 @@ export function normaliseEdxlHave(body: unknown, reference: ReferenceData): Norm
   const wellFormed = XMLValidator.validate(body);
   if (wellFormed !== true) {
     return rejected({ message: `not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line}, column ${wellFormed.err.col})` });
+  }
+  // Element names are matched without their namespace, so the version is told by the namespace declared.
+  const otherVersion = OTHER_HAVE_NAMESPACE.exec(body);
+  if (otherVersion) {
+    const namespace = otherVersion[1]!.trim();
+    const version = /have:2\.0$/i.test(namespace) ? 'EDXL-HAVE 2.0' : 'this EDXL-HAVE version';
+    return rejected({ message: `${version} (namespace ${namespace}) is not read: this board reads EDXL-HAVE 1.0 (namespace ${HAVE_1_0_NAMESPACE}), and other versions name their elements and codes differently` });
   }
   let document: XmlNode;
   try {
@@ -103,6 +126,7 @@ export function normaliseEdxlHave(body: unknown, reference: ReferenceData): Norm
 
   const errors: UpdateError[] = [];
   const updates: NormalisedUpdate[] = [];
+  const parts: string[] = [];
   hospitals.forEach((hospital, index) => {
     const at = `Hospital[${index}]`;
     const site = matchSite(hospital, reference);
@@ -115,12 +139,15 @@ export function normaliseEdxlHave(body: unknown, reference: ReferenceData): Norm
       errors.push(...read.errors.map((error) => ({ path: `${at}${error.path ? `.${error.path}` : ''}`, message: `${site.site.code}: ${error.message}` })));
       return;
     }
-    if (read.update) updates.push(read.update);
+    if (read.update) {
+      updates.push(read.update);
+      parts.push(at);
+    }
   });
-  // Nothing half-applied: one bad hospital rejects the message.
+  // Each hospital has its own result: the readable ones apply, the others are rejected with their reasons.
+  if (updates.length > 0) return { ok: true, updates, parts, partErrors: errors };
   if (errors.length > 0) return rejected(...errors);
-  if (updates.length === 0) return rejected({ message: 'no Hospital in the message carries a status this board reads' });
-  return { ok: true, updates };
+  return rejected({ message: 'no Hospital in the message carries a status this board reads' });
 }
 
 function findHospitalStatuses(document: XmlNode): XmlNode[] | undefined {
@@ -248,8 +275,10 @@ function readHospital(hospital: XmlNode, site: string): HospitalRead {
   if (Object.keys(metrics).length > 0) update.metrics = metrics;
 
   if (errors.length > 0) return { ok: false, errors };
-  // A hospital that only says who it is (e.g. an export's "no status" entry) changes nothing.
-  if (Object.keys(update).every((key) => key === 'site' || key === 'observedAt')) return { ok: true };
+  // Our export's entry for a site with no status (its LastUpdateTime is the export's time) is no report.
+  const organizationComments = asArray(child(hospital, 'Organization')?.CommentText).map(text);
+  const saysNothing = Object.keys(update).every((key) => key === 'site' || key === 'observedAt');
+  if (saysNothing && organizationComments.some((line) => NO_STATUS_COMMENT.test(line))) return { ok: true };
   const parsed = canonicalUpdateSchema.safeParse(update);
   if (!parsed.success) return { ok: false, errors: issuesToDetails(parsed.error.issues) };
   return { ok: true, update: { update: { ...parsed.data, observedAt: parsed.data.observedAt! }, source: 'edxl-have', inferred: false } };

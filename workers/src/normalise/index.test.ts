@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { UpdateJob } from '@pb/shared';
 import { loadReferenceData } from '@pb/shared/node';
@@ -41,5 +42,32 @@ describe('normaliseUpdateJob dispatches every format', () => {
 
   it('bare OPEL JSON', () => {
     expect(normaliseUpdateJob(job({ format: 'opel', body: { site: 'RHU03', opel: 3 } }), reference, NOW)).toMatchObject({ ok: true, updates: [{ source: 'opel' }] });
+  });
+
+  it('an all-blank CSV row as no update at all (it is not rejected)', () => {
+    const csv = job({ format: 'csv-row', source: 'csv', header: ['date', 'trust_code', 'ae_closures', 'ae_diverts'], body: ['2023-04-03', 'RA4', '', ''], row: 3 });
+    expect(normaliseUpdateJob(csv, reference, NOW)).toEqual({ ok: true, updates: [] });
+  });
+});
+
+describe('normaliseUpdateJob checks each hospital of an EDXL-HAVE message on its own', () => {
+  const NHS_STATUS = readFileSync(new URL('./fixtures/nhs-hospital-status.xml', import.meta.url), 'utf8');
+  const edxl = (fields: Partial<UpdateJob> = {}) => job({ format: 'edxl-have', source: 'edxl-have', body: NHS_STATUS, ...fields });
+
+  it('a trust key’s own hospital applies; the others are rejected, each naming its hospital', () => {
+    const result = normaliseUpdateJob(edxl({ trusts: ['RHU'] }), reference, NOW);
+    expect(result).toMatchObject({
+      ok: true,
+      updates: [{ update: { site: 'RHU03' } }],
+      parts: ['Hospital[0]'],
+      partErrors: [
+        { path: 'Hospital[1].site', message: 'RHM01: this key may not post for RHM01 (trust RHM)' },
+        { path: 'Hospital[2].site', message: 'RXH01: this key may not post for RXH01 (trust RYR)' },
+      ],
+    });
+  });
+
+  it('a message none of whose hospitals the key may post for is rejected whole', () => {
+    expect(normaliseUpdateJob(edxl({ trusts: ['RJ1'] }), reference, NOW)).toMatchObject({ ok: false, errors: [{ path: 'Hospital[0].site' }, { path: 'Hospital[1].site' }, { path: 'Hospital[2].site' }] });
   });
 });

@@ -28,6 +28,8 @@ function normaliseByFormat(job: UpdateJob, reference: ReferenceData): NormaliseR
 /**
  * Normalises one job to canonical updates and checks them against the reference data
  * and the poster's rights. Never throws for bad input: every problem becomes a reason.
+ * An update that fails the checks rejects the job, unless it is a part that stands
+ * alone (a hospital of an EDXL-HAVE message): then only that part is rejected.
  */
 export function normaliseUpdateJob(job: UpdateJob, reference: ReferenceData, now: number): NormaliseResult {
   let result: NormaliseResult;
@@ -37,11 +39,26 @@ export function normaliseUpdateJob(job: UpdateJob, reference: ReferenceData, now
     return rejected({ message: `could not read the ${job.format} input: ${(error as Error).message}` });
   }
   if (!result.ok) return result;
-  if (result.updates.length === 0) return rejected({ message: 'the input held no status update' });
-  const errors = result.updates.flatMap((normalised, index) =>
-    checkAgainstReference(normalised, job, reference, now, result.updates.length > 1 ? `[${index}]` : ''),
-  );
-  return errors.length ? rejected(...errors) : result;
+  const { updates, parts } = result;
+  if (!parts) {
+    const errors = updates.flatMap((normalised, index) => checkAgainstReference(normalised, job, reference, now, updates.length > 1 ? `[${index}]` : ''));
+    return errors.length ? rejected(...errors) : result;
+  }
+  const kept: NormalisedUpdate[] = [];
+  const keptParts: string[] = [];
+  const partErrors = [...(result.partErrors ?? [])];
+  updates.forEach((normalised, index) => {
+    const part = parts[index] ?? `[${index}]`;
+    const errors = checkAgainstReference(normalised, job, reference, now, `${part}.`);
+    if (errors.length > 0) {
+      partErrors.push(...errors.map((error) => ({ ...error, message: `${normalised.update.site}: ${error.message}` })));
+    } else {
+      kept.push(normalised);
+      keptParts.push(part);
+    }
+  });
+  if (kept.length === 0) return rejected(...partErrors);
+  return { ok: true, updates: kept, parts: keptParts, partErrors };
 }
 
 function checkAgainstReference(normalised: NormalisedUpdate, job: UpdateJob, reference: ReferenceData, now: number, at: string): UpdateError[] {
