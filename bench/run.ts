@@ -14,4 +14,5 @@ if (!only || only === 'formats') {
   printTable(`Updates/s by input format, first POST → last update out of queued (separate processes; target: 10,000 CSV rows in under ${CSV_TARGET_SECONDS} s)`, await runFormatBenchmarks());
 }
 if (!only || only === 'browser') printTable('Board in headless Chromium (Debian chromium, playwright-core), each beside a floor measured in the same run', await runBrowserBenchmarks());
+if (!only || only === 'notifications') printTable('Notifications: alert event → 100th webhook delivery, and POST → socket event latency beside the same board without subscriptions', await (await import('./notifications.js')).runNotificationBenchmark());
 process.exit(0);
