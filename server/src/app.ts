@@ -4,7 +4,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '@pb/shared';
-import type { Config, Logger, ReferenceData } from '@pb/shared/node';
+import { DeliveryLog, SubscriptionStore, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
 import { authenticate } from './auth/authenticate.js';
 import { sameOriginForCookies } from './auth/same-origin.js';
 import type { ApiKeyStore } from './auth/api-keys.js';
@@ -26,6 +26,10 @@ import { derogationsRouter } from './routes/derogations.js';
 import { exportsRouter } from './routes/exports.js';
 import { DerogationStore } from './derogations/derogation-store.js';
 import { toMe } from './auth/api-keys.js';
+import { subscriptionsRouter } from './routes/subscriptions.js';
+import { SubscriptionService } from './notify/subscription-service.js';
+import { notificationQueueBeside } from './notify/notification-queue.js';
+import { registerNotificationMetrics } from './notify/notification-metrics.js';
 import { AuditLog } from './audit/audit-log.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../../client/dist/', import.meta.url));
@@ -84,13 +88,17 @@ export function createApp(deps: AppDeps): Express {
   api.use(exportsRouter({ reader: deps.reader, reference: deps.reference }));
   api.use(rejectionsRouter({ redis: deps.redis, keys: deps.keys, reference: deps.reference, apiKeys: deps.apiKeys }));
   api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference, audit }));
+  const notifications = { queue: notificationQueueBeside(deps.queue, deps.keys), subscriptions: new SubscriptionStore(deps.redis, deps.keys), deliveries: new DeliveryLog(deps.redis, deps.keys) };
+  registerNotificationMetrics(deps.metrics.registry, notifications);
+  const policy = { allowPrivate: deps.config.webhookAllowPrivate, allowHttp: deps.config.webhookAllowHttp };
+  api.use(subscriptionsRouter({ service: new SubscriptionService({ ...notifications, policy, emailConfigured: Boolean(deps.config.smtpUrl) }), audit }));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
 
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
     // The board is a single-page app: its routes all load index.html.
-    app.get(['/', '/signin', '/post', '/wall', '/sites/{*code}'], (_req, res) => {
+    app.get(['/', '/signin', '/post', '/wall', '/subscriptions', '/sites/{*code}'], (_req, res) => {
       res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: CLIENT_DIST });
     });
   }

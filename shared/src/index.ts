@@ -6,6 +6,7 @@ export * from './site-status.js';
 export * from './events.js';
 export * from './derogation.js';
 export * from './api.js';
+export * from './subscriptions.js';
 export * from './queues.js';
 export * from './limits.js';
 export * from './redis-keys.js';

@@ -6,3 +6,5 @@ export * from './node/shutdown.js';
 export * from './node/free-port.js';
 export * from './node/lua-script.js';
 export * from './node/queue-depth.js';
+export * from './node/target-guard.js';
+export * from './node/subscription-store.js';

@@ -5,6 +5,8 @@ import { SOURCES } from './canonical-update.js';
 export const UPDATES_QUEUE = 'updates';
 /** Scheduled housekeeping: staleness, A&E `until` expiry, stream trimming. */
 export const MAINTENANCE_QUEUE = 'maintenance';
+/** Notification deliveries and escalations (SPEC §14); jobs are `notificationJobSchema`. */
+export const NOTIFICATIONS_QUEUE = 'notifications';
 
 /** How a posted body is to be read; each has one normaliser in the workers. */
 export const UPDATE_FORMATS = ['json', 'text', 'opel', 'csv-row', 'edxl-have'] as const;

@@ -34,6 +34,14 @@ export function redisKeys(prefix: string) {
     queuedJobs: `${tag}:queued-jobs`,
     derogations: `${tag}:derogations`,
     audit: `${tag}:audit`,
+    /** Notification subscriptions, id → JSON (at most MAX_SUBSCRIPTIONS), and those a 410 disabled. */
+    subscriptions: `${tag}:subscriptions`,
+    disabledSubscriptions: `${tag}:subscriptions-disabled`,
+    /** A subscription's delivery log: ids by time (zset) and records (hash), the last DELIVERIES_KEPT. */
+    deliveryOrder: (subscriptionId: string) => `${tag}:deliveries:${subscriptionId}`,
+    deliveryRecords: (subscriptionId: string) => `${tag}:delivery-records:${subscriptionId}`,
+    /** Delivery outcomes by `channel:state`, for /metrics (a dozen counters). */
+    deliveryCounts: `${tag}:delivery-counts`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -4,6 +4,7 @@ import { assertNoEviction, warnIfNotDurable, createRedis, waitForRedis, type Con
 import { startUpdateWorker } from './update-worker.js';
 import { startMaintenance } from './maintenance/maintenance-worker.js';
 import { StatusApplier } from './apply/apply-status-update.js';
+import { startNotifications } from './notify/start-notifications.js';
 
 export interface RunningWorkers {
   close(): Promise<void>;
@@ -26,6 +27,7 @@ export async function startWorkers(config: Config, reference: ReferenceData, log
     concurrency: config.workerConcurrency,
   });
   const maintenance = await startMaintenance({ connection, redis, keys, reference, applier, staleAfterMinutes: config.staleAfterMinutes, logger });
+  const notifications = await startNotifications({ config, keys, reference, logger });
   await updates.waitUntilReady();
   logger.info({ concurrency: config.workerConcurrency, prefix: config.keyPrefix }, 'workers started');
 
@@ -33,7 +35,7 @@ export async function startWorkers(config: Config, reference: ReferenceData, log
   return {
     async close() {
       // Worker.close() waits for jobs in flight, so nothing accepted is half-done.
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers.map((w) => w.close()), notifications.close()]);
       // A connection already broken at shutdown is simply dropped.
       await Promise.all([connection, redis].map((client) => client.quit().catch(() => client.disconnect())));
     },

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { DEFAULT_STALE_AFTER_MINUTES } from '../rules/severity.js';
 import { DEFAULT_MAX_QUEUED, DEFAULT_UPDATE_BURST, DEFAULT_UPDATE_RATE } from '../limits.js';
 
+/** An on/off setting: 1, true, yes or on, and their opposites. */
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''], { message: 'must be 1 or 0' })
+  .default('0')
+  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
+
 const envSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number, 0–65535' }).int('must be a port number, 0–65535').min(0, 'must be a port number, 0–65535').max(65535, 'must be a port number, 0–65535').default(3000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
@@ -17,6 +23,15 @@ const envSchema = z.object({
   /** SPEC §11: updates a key may queue each second, sustained, and in a burst above that. */
   PB_UPDATE_RATE: z.coerce.number({ message: 'must be a number of updates per second' }).int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_UPDATE_RATE),
   PB_UPDATE_BURST: z.coerce.number({ message: 'must be a number of updates' }).int('must be a whole number').min(0, 'must be 0 or more').default(DEFAULT_UPDATE_BURST),
+  /** Notifications (SPEC §14): the SMTP server for email, and who the mail is from. */
+  PB_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  PB_MAIL_FROM: z.string().min(3, 'must be an email address, e.g. Pressure Board <board@example.nhs.uk>').default('Pressure Board <pressure-board@localhost>'),
+  /** Where people open the board; notifications link to it. Defaults to http://localhost:PORT. */
+  PB_PUBLIC_URL: z.string().regex(/^https?:\/\/[^/\s]+/, 'must be an http:// or https:// URL').optional(),
+  PB_WEBHOOK_ALLOW_PRIVATE: flag,
+  PB_WEBHOOK_ALLOW_HTTP: flag,
+  /** Test only: the length of an escalation "minute", so escalateAfterMin can be tried in seconds. */
+  PB_ESCALATION_MINUTE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be 10–60000').max(60_000, 'must be 10–60000').default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -33,6 +48,16 @@ export interface Config {
   updateRatePerSecond: number;
   updateBurst: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** No trailing slash. */
+  publicUrl: string;
+  /** Webhook, Teams and Slack targets may be loopback, private or link-local addresses. */
+  webhookAllowPrivate: boolean;
+  /** Targets may be plain http:// URLs. */
+  webhookAllowHttp: boolean;
+  /** Milliseconds in an escalation minute: 60,000 except in tests. */
+  escalationMinuteMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -64,5 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requ
     updateRatePerSecond: e.PB_UPDATE_RATE,
     updateBurst: e.PB_UPDATE_BURST,
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.PB_SMTP_URL,
+    mailFrom: e.PB_MAIL_FROM,
+    publicUrl: (e.PB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    webhookAllowPrivate: e.PB_WEBHOOK_ALLOW_PRIVATE,
+    webhookAllowHttp: e.PB_WEBHOOK_ALLOW_HTTP,
+    escalationMinuteMs: e.PB_ESCALATION_MINUTE_MS,
   };
 }
