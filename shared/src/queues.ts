@@ -55,5 +55,5 @@ export function updatesOfBatch(batch: UpdateBatch): UpdateJob[] {
   return items.map((item) => ({ ...common, ...item }));
 }
 
-export const MAINTENANCE_JOBS = ['mark-stale', 'expire-until', 'trim-events'] as const;
+export const MAINTENANCE_JOBS = ['mark-stale', 'expire-until', 'trim-events', 'release-queue-room'] as const;
 export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];

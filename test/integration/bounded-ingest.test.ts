@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { MAX_BODY_BYTES, MAX_CSV_ROWS, redisKeys, UPDATES_QUEUE } from '@pb/shared';
-import { createRedis } from '@pb/shared/node';
+import { createRedis, waitForRedis } from '@pb/shared/node';
 import { startServerProcess, stopProcess, type BoardProcess } from '../support/board-processes.js';
-import { api, createKey, deletePrefix, reference, REDIS_URL, startTestBoard, uniquePrefix, type TestBoard } from '../support/test-board.js';
+import { api, createKey, deletePrefix, eventually, reference, waitForUpdate, REDIS_URL, startTestBoard, uniquePrefix, type TestBoard } from '../support/test-board.js';
 
 /**
  * SPEC §11: per-request bounds, bodies read off the event loop, queue-depth
@@ -65,6 +65,7 @@ describe('bounded ingest: large bodies never hold the server', () => {
   afterAll(async () => {
     if (server) await stopProcess(server);
     const redis = createRedis(REDIS_URL);
+    await waitForRedis(redis);
     await deletePrefix(redis, prefix);
     await redis.quit();
   });
@@ -165,6 +166,25 @@ describe('bounded ingest: backpressure', () => {
 
     expect(await queue.getJobCountByTypes('waiting', 'delayed', 'prioritized')).toBe(jobsBefore);
     expect((await board.redis.keys(`{${board.prefix}}:update:*`)).length).toBe(recordsBefore);
+  });
+});
+
+describe('bounded ingest: room in the queue is given back as jobs finish', () => {
+  let board: TestBoard;
+
+  beforeAll(async () => {
+    board = await startTestBoard({ maxQueued: 600 });
+  });
+  afterAll(async () => board?.close());
+
+  it('takes another 500 once the first 500 are applied, under a bound of 600', async () => {
+    const updates = (opel: number) => Array.from({ length: 500 }, (_, i) => ({ site: reference.sites[i % reference.sites.length]!.code, opel }));
+    const first = await api(board.url, admin(board), 'POST', '/updates', updates(2));
+    expect(first.status).toBe(202);
+    await waitForUpdate(board, first.body.updates.at(-1).id, 30_000);
+    await eventually(async () => Number((await board.redis.get(redisKeys(board.prefix).queuedUpdates)) ?? 0) === 0, 10_000, 'the room to be given back');
+    const second = await api(board.url, admin(board), 'POST', '/updates', updates(3));
+    expect(second.status, JSON.stringify(second.body)).toBe(202);
   });
 });
 

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { issuesToDetails, updateBatchSchema, updatesOfBatch, UPDATES_QUEUE, type RedisKeys, type UpdateBatch } from '@pb/shared';
-import type { Logger, ReferenceData } from '@pb/shared/node';
+import { QueueDepth, type Logger, type ReferenceData } from '@pb/shared/node';
 import { normaliseUpdateJob } from './normalise/index.js';
 import { StatusApplier, type PostedUpdate } from './apply/apply-status-update.js';
 import { recordRejections, type Rejection } from './apply/record-rejection.js';
@@ -41,7 +41,22 @@ const FAILED_JOBS_KEPT = { count: 1000, age: 7 * 24 * 3600 };
 export function startUpdateWorker(deps: UpdateWorkerDeps): Worker {
   const applier = deps.applier ?? new StatusApplier(deps.redis, deps.keys, deps.staleAfterMinutes);
 
-  const worker = new Worker(UPDATES_QUEUE, (job: Job) => processUpdateBatch(job, applier, deps), {
+  const depth = new QueueDepth(deps.redis, deps.keys);
+  // A job's room in the queue-depth bound (SPEC §11) is given back once it is done for
+  // good: finished, or refused as unrecoverable. Releasing is idempotent per job, so a
+  // job run again after a crash never gives back twice.
+  const processJob = async (job: Job): Promise<BatchOutcome> => {
+    try {
+      const outcome = await processUpdateBatch(job, applier, deps);
+      if (job.id) await depth.release([job.id]);
+      return outcome;
+    } catch (error) {
+      if (error instanceof UnrecoverableError && job.id) await depth.release([job.id]);
+      throw error;
+    }
+  };
+
+  const worker = new Worker(UPDATES_QUEUE, processJob, {
     connection: deps.connection,
     prefix: deps.keys.bullPrefix,
     concurrency: deps.concurrency,
@@ -58,6 +73,7 @@ export function startUpdateWorker(deps: UpdateWorkerDeps): Worker {
     const rejections = parsed.success ? rejectionsOf(parsed.data, [{ message: `could not be applied after ${attempts} attempts: ${error.message}` }]) : [];
     recordRejections(deps.redis, deps.keys, rejections)
       .then(() => job.updateData(boundedJobData(job.data)))
+      .then(() => (job.id ? depth.release([job.id]) : 0))
       .catch((recordError: unknown) => deps.logger.error({ err: recordError, jobId: job.id }, 'could not record the failure of a job'));
   });
   worker.on('error', (error) => deps.logger.error({ err: error }, 'update worker error'));

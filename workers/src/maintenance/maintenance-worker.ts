@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isStale, MAINTENANCE_JOBS, MAINTENANCE_QUEUE, storedStatusSchema, type MaintenanceJob, type RedisKeys, type StoredStatus } from '@pb/shared';
-import type { Logger, ReferenceData } from '@pb/shared/node';
+import { isStale, MAINTENANCE_JOBS, MAINTENANCE_QUEUE, UPDATES_QUEUE, storedStatusSchema, type MaintenanceJob, type RedisKeys, type StoredStatus } from '@pb/shared';
+import { QueueDepth, type Logger, type ReferenceData } from '@pb/shared/node';
 import type { StatusApplier } from '../apply/apply-status-update.js';
 
 export interface MaintenanceDeps {
@@ -19,7 +19,11 @@ const SCHEDULE_MS: Record<MaintenanceJob, number> = {
   'mark-stale': 60_000,
   'expire-until': 30_000,
   'trim-events': 10 * 60_000,
+  'release-queue-room': 5 * 60_000,
 };
+
+/** A reservation in the queue-depth bound this old whose job no longer waits is given back. */
+const QUEUE_ROOM_GRACE_MS = 10 * 60_000;
 
 /** Replay window (SPEC §10): at least the last 10,000 events or 24 hours, whichever is more. */
 const EVENTS_KEPT = 10_000;
@@ -35,6 +39,7 @@ const ENDED_ALERTS_KEPT_MS = 24 * 3600_000;
  */
 export async function startMaintenance(deps: MaintenanceDeps): Promise<{ worker: Worker; queue: Queue }> {
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: deps.connection, prefix: deps.keys.bullPrefix });
+  const updates = new Queue(UPDATES_QUEUE, { connection: deps.connection, prefix: deps.keys.bullPrefix });
   for (const name of MAINTENANCE_JOBS) {
     await queue.upsertJobScheduler(name, { every: SCHEDULE_MS[name] }, { name, opts: { removeOnComplete: 10, removeOnFail: 50 } });
   }
@@ -42,6 +47,7 @@ export async function startMaintenance(deps: MaintenanceDeps): Promise<{ worker:
     'mark-stale': () => markStaleSites(deps),
     'expire-until': () => expireEdUntil(deps),
     'trim-events': () => trimEvents(deps),
+    'release-queue-room': () => releaseAbandonedQueueRoom(deps, updates),
   };
   const worker = new Worker(
     MAINTENANCE_QUEUE,
@@ -53,7 +59,25 @@ export async function startMaintenance(deps: MaintenanceDeps): Promise<{ worker:
     { connection: deps.connection, prefix: deps.keys.bullPrefix, concurrency: 1 },
   );
   worker.on('error', (error) => deps.logger.error({ err: error }, 'maintenance worker error'));
+  worker.on('closed', () => void updates.close());
   return { worker, queue };
+}
+
+/**
+ * The queue-depth bound counts updates from when they are posted until their job is
+ * done. A job that left the queue without its worker giving its room back (removed
+ * by hand, or an idempotent repeat that found its job already done) would hold room
+ * for ever: give back the room of old reservations whose job no longer waits.
+ */
+export async function releaseAbandonedQueueRoom(deps: MaintenanceDeps, updates: Queue): Promise<number> {
+  const depth = new QueueDepth(deps.redis, deps.keys);
+  let released = 0;
+  for await (const jobIds of depth.oldReservations(QUEUE_ROOM_GRACE_MS)) {
+    const states = await Promise.all(jobIds.map((id) => updates.getJobState(id)));
+    const gone = jobIds.filter((_, index) => ['completed', 'failed', 'unknown'].includes(states[index]!));
+    released += await depth.release(gone);
+  }
+  return released;
 }
 
 async function readAllStatuses(deps: MaintenanceDeps): Promise<Map<string, StoredStatus>> {
