@@ -60,8 +60,9 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   const tail = new EventStreamTail(tailRedis, keys, logger);
   await tail.start();
   const board = attachBoardNamespace({
-    io, redis, keys, tail, reader, apiKeys, sessions, logger,
+    io, redis, keys, tail, reader, apiKeys, sessions, logger, publicUrl: config.publicUrl,
     onDelivered: (count) => metrics.eventsBroadcast.inc(count),
+    onSnapshotBuilt: () => metrics.snapshotBuilds.inc(),
   });
   io.of('/board').on('connection', (socket) => {
     metrics.sockets.inc();

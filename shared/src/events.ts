@@ -52,8 +52,37 @@ export const boardSnapshotSchema = z.object({
 });
 export type BoardSnapshot = z.infer<typeof boardSnapshotSchema>;
 
+/**
+ * The `data` field of each kind of event-stream entry: the event without its seq,
+ * which the entry's id (`<seq>-0`) carries. Every entry is checked against these once,
+ * where the stream is read.
+ */
+export const streamEntryDataSchemas = {
+  status: statusEventSchema.omit({ seq: true }),
+  alert: alertSchema,
+  derogation: derogationEventSchema.omit({ seq: true }),
+} as const;
+
 /** Kinds of entry in the event stream; each becomes the socket event of the same name. */
-export type StreamEventKind = 'status' | 'alert' | 'derogation';
+export type StreamEventKind = keyof typeof streamEntryDataSchemas;
+export const STREAM_EVENT_KINDS = Object.keys(streamEntryDataSchemas) as StreamEventKind[];
+
+/**
+ * One event of the board's stream, parsed once and ready to send: `payload` is exactly
+ * what the socket event of the same `kind` carries (its seq included), and `region` is
+ * the region of the site it concerns, which decides who may see it.
+ *
+ * @example
+ * switch (event.kind) {
+ *   case 'status': socket.emit('status', event.payload); break;
+ *   case 'alert': socket.emit('alert', event.payload); break;
+ *   case 'derogation': socket.emit('derogation', event.payload); break;
+ * }
+ */
+export type LiveEvent =
+  | { kind: 'status'; seq: number; region: string; payload: StatusEvent }
+  | { kind: 'alert'; seq: number; region: string; payload: AlertEvent }
+  | { kind: 'derogation'; seq: number; region: string; payload: DerogationEvent };
 
 export const subscribeRequestSchema = z.strictObject({
   regions: z.array(z.string().toUpperCase()).max(7).optional(),

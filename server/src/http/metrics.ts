@@ -8,6 +8,7 @@ export function createMetrics() {
     registry,
     updatesPosted: new Counter({ name: 'pb_updates_posted_total', help: 'Updates accepted for processing', labelNames: ['format'] as const, registers: [registry] }),
     eventsBroadcast: new Counter({ name: 'pb_events_broadcast_total', help: 'Board events broadcast to sockets', registers: [registry] }),
+    snapshotBuilds: new Counter({ name: 'pb_live_snapshot_builds_total', help: 'Board snapshots built for socket subscribers (one shared by all who need it)', registers: [registry] }),
     sockets: new Gauge({ name: 'pb_board_sockets', help: 'Connected board sockets', registers: [registry] }),
     httpDuration: new Histogram({
       name: 'pb_http_request_seconds',

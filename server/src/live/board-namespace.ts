@@ -1,36 +1,29 @@
-import type { Namespace, Server, Socket } from 'socket.io';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Redis } from 'ioredis';
-import {
-  BOARD_NAMESPACE,
-  isRegionCode,
-  subscribeRequestSchema,
-  type Ack,
-  type ClientToServerEvents,
-  type RedisKeys,
-  type ServerToClientEvents,
-  type SubscribeResult,
-} from '@pb/shared';
+import { BOARD_NAMESPACE, type ApiKeyInfo, type LiveEvent, type RedisKeys } from '@pb/shared';
 import type { Logger } from '@pb/shared/node';
 import { toMe, type ApiKeyStore } from '../auth/api-keys.js';
-import { readableRegions } from '../auth/authenticate.js';
-import { readCookie, SESSION_COOKIE, type SessionStore } from '../auth/sessions.js';
+import { isFromBoardOrigin } from '../auth/same-origin.js';
+import { readSessionId, type SessionStore } from '../auth/sessions.js';
 import type { BoardReader } from '../board/read-board.js';
-import { parseStreamEntry, type EventStreamTail, type LiveEvent } from './event-stream-tail.js';
-import type { Me } from '@pb/shared';
+import { ALL_REGIONS_ROOM, regionRoom, type BoardNamespace, type BoardServer, type BoardSocket } from './board-socket.js';
+import { emitLiveEvent } from './emit-live-event.js';
+import type { EventStreamTail } from './event-stream-tail.js';
+import { SharedSnapshots } from './shared-snapshots.js';
+import { SnapshotDelivery } from './snapshot-delivery.js';
+import { subscribeBoard } from './subscribe-board.js';
+import { SubscribeRateLimit } from './subscribe-rate-limit.js';
 
-export interface SocketData {
-  me: Me;
-  rooms: string[];
-}
+export type { BoardServer, SocketData } from './board-socket.js';
 
-type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type BoardNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-const ALL_REGIONS_ROOM = 'all';
-const regionRoom = (region: string) => `region:${region}`;
-/** SPEC §10: a revoked key's sockets are dropped within 5 s. */
+/** SPEC §10, §12: a revoked key's or an ended session's sockets are dropped within 5 s. */
 const REVOCATION_CHECK_MS = 2_000;
+/**
+ * SPEC §12: a live socket keeps its session open (a wallboard may make no other
+ * request for weeks). Sessions end after hours unused at the least, so renewing the
+ * sessions of connected sockets every few minutes is plenty.
+ */
+const SESSION_RENEW_MS = 5 * 60_000;
 
 export interface BoardNamespaceDeps {
   io: BoardServer;
@@ -41,7 +34,19 @@ export interface BoardNamespaceDeps {
   apiKeys: ApiKeyStore;
   sessions: SessionStore;
   logger: Logger;
+  /** The board's public URL, when it is served behind a proxy that rewrites `Host` (SPEC §12 origin check). */
+  publicUrl?: string;
   onDelivered?: (count: number) => void;
+  /** Called each time a snapshot is built for subscribers (shared ones count once). */
+  onSnapshotBuilt?: () => void;
+}
+
+class HandshakeRefused extends Error {
+  constructor(
+    readonly data: { code: string; message: string },
+  ) {
+    super(data.code);
+  }
 }
 
 /**
@@ -51,20 +56,27 @@ export interface BoardNamespaceDeps {
  * and joins its rooms in the same tick as the last catch-up event is sent, so no
  * event falls between the two.
  */
-export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void } {
+export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void; snapshots: SharedSnapshots } {
   const nsp: BoardNamespace = deps.io.of(BOARD_NAMESPACE);
+  const snapshots = new SharedSnapshots({ build: (regions) => deps.reader.snapshot(regions), onBuild: deps.onSnapshotBuilt });
+  const catchUpDeps = { nsp, redis: deps.redis, keys: deps.keys, tail: deps.tail, logger: deps.logger };
+  const delivery = new SnapshotDelivery(catchUpDeps);
+  const subscribeDeps = { ...catchUpDeps, snapshots, delivery };
 
   nsp.use(async (socket, next) => {
     try {
-      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
-      const sessionId = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
-      const key = token ? await deps.apiKeys.findBySecret(token) : sessionId ? await deps.sessions.find(sessionId) : null;
-      if (!key) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'Sign in, or pass a valid key as auth.token.' } }));
+      const { key, sessionId } = await authenticateHandshake(socket, deps);
       socket.data.me = toMe(key);
+      if (sessionId !== undefined) socket.data.sessionId = sessionId;
       socket.data.rooms = [];
+      socket.data.subscription = 0;
+      socket.data.subscribing = Promise.resolve();
+      socket.data.subscribeLimit = new SubscribeRateLimit();
       next();
     } catch (error) {
-      next(Object.assign(new Error('unavailable'), { data: { code: 'unavailable', message: (error as Error).message } }));
+      if (error instanceof HandshakeRefused) return next(error);
+      deps.logger.warn({ err: error }, 'socket handshake failed');
+      next(new HandshakeRefused({ code: 'unavailable', message: 'The board could not check this connection; try again.' }));
     }
   });
 
@@ -72,7 +84,7 @@ export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void 
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       try {
-        reply(await subscribe(socket, request, deps));
+        reply(await subscribeBoard(subscribeDeps, socket, request));
       } catch (error) {
         deps.logger.warn({ err: error }, 'subscribe failed');
         reply({ ok: false, error: { code: 'unavailable', message: 'The board could not be read; try again.' } });
@@ -82,85 +94,83 @@ export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void 
 
   const onEvent = (event: LiveEvent) => {
     const rooms = event.region ? [ALL_REGIONS_ROOM, regionRoom(event.region)] : [ALL_REGIONS_ROOM];
-    nsp.to(rooms).emit(event.kind, event.payload as never);
+    emitLiveEvent(nsp.to(rooms), event);
     deps.onDelivered?.(1);
   };
   deps.tail.on('event', onEvent);
 
   const revocationTimer = setInterval(() => {
-    void dropRevokedSockets(nsp, deps).catch((error: unknown) => deps.logger.warn({ err: error }, 'revocation check failed'));
+    void dropEndedSockets(nsp, deps).catch((error: unknown) => deps.logger.warn({ err: error }, 'revocation check failed'));
   }, REVOCATION_CHECK_MS);
+  const renewalTimer = setInterval(() => {
+    void renewSocketSessions(nsp, deps.sessions).catch((error: unknown) => deps.logger.warn({ err: error }, 'renewing sessions failed'));
+  }, SESSION_RENEW_MS);
+  renewalTimer.unref();
 
   return {
+    snapshots,
     close() {
       clearInterval(revocationTimer);
+      clearInterval(renewalTimer);
       deps.tail.off('event', onEvent);
     },
   };
 }
 
-async function subscribe(socket: BoardSocket, request: unknown, deps: BoardNamespaceDeps): Promise<Ack<SubscribeResult>> {
-  const parsed = subscribeRequestSchema.safeParse(request ?? {});
-  if (!parsed.success) return { ok: false, error: { code: 'invalid_request', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') } };
-  const { since } = parsed.data;
-  const unknown = (parsed.data.regions ?? []).filter((code) => !isRegionCode(code));
-  if (unknown.length) return { ok: false, error: { code: 'invalid_request', message: `unknown region ${unknown.join(', ')}` } };
-
-  const allowed = readableRegions(socket.data.me);
-  const asked = parsed.data.regions?.length ? new Set(parsed.data.regions) : null;
-  if (allowed && asked && [...asked].some((code) => !allowed.has(code))) {
-    return { ok: false, error: { code: 'forbidden', message: 'This key may not read some of those regions.' } };
+/**
+ * The key a handshake speaks for: a bearer key in `auth.token`, else the session
+ * cookie, which counts only from the board's own origin (SPEC §12).
+ */
+async function authenticateHandshake(socket: BoardSocket, deps: BoardNamespaceDeps): Promise<{ key: ApiKeyInfo; sessionId?: string }> {
+  const auth: Record<string, unknown> = socket.handshake.auth;
+  const token = auth.token;
+  if (typeof token === 'string') {
+    const key = await deps.apiKeys.findBySecret(token);
+    if (!key) throw new HandshakeRefused({ code: 'unauthorized', message: 'The key in auth.token is unknown or has been revoked.' });
+    return { key };
   }
-  const regions = asked ?? allowed;
-  const visible = (event: LiveEvent) => regions === null || regions.has(event.region);
-
-  // Leave the old rooms first: until the catch-up below is sent, no live event may reach this socket.
-  for (const room of socket.data.rooms) void socket.leave(room);
-  socket.data.rooms = [];
-
-  let mode: SubscribeResult['mode'];
-  let caughtUpTo: number;
-  const replay = since !== undefined ? await replayAfter(since, deps) : null;
-  if (replay) {
-    mode = 'replay';
-    for (const event of replay.events) if (visible(event)) socket.emit(event.kind, event.payload as never);
-    caughtUpTo = replay.upTo;
-  } else {
-    mode = 'snapshot';
-    const snapshot = await deps.reader.snapshot(regions);
-    socket.emit('snapshot', snapshot);
-    caughtUpTo = snapshot.seq;
+  const sessionId = readSessionId(socket.handshake.headers.cookie);
+  if (sessionId === undefined) throw new HandshakeRefused({ code: 'unauthorized', message: 'Sign in, or pass a valid key as auth.token.' });
+  if (!fromBoardOrigin(socket.handshake.headers, deps.publicUrl)) {
+    throw new HandshakeRefused({ code: 'forbidden', message: 'A signed-in connection must come from the board’s own pages (Origin does not match).' });
   }
-  await deps.tail.waitFor(caughtUpTo);
-  // Whatever the tail saw while we were reading Redis, then join the rooms: all in this tick.
-  for (const event of deps.tail.eventsAfter(caughtUpTo) ?? []) if (visible(event)) socket.emit(event.kind, event.payload as never);
-  const rooms = regions === null ? [ALL_REGIONS_ROOM] : [...regions].map(regionRoom);
-  for (const room of rooms) void socket.join(room);
-  socket.data.rooms = rooms;
-  return { ok: true, data: { mode, seq: Math.max(caughtUpTo, deps.tail.lastSeq) } };
+  const key = await deps.sessions.find(sessionId);
+  if (!key) throw new HandshakeRefused({ code: 'unauthorized', message: 'Your session has ended or its key was revoked; sign in again.' });
+  return { key, sessionId };
 }
 
 /**
- * The events after `since`, from memory or from the Redis stream, or null when they
- * are no longer retained (or `since` is ahead of the board) and a snapshot is due.
+ * SPEC §12: a signed-in socket must come from the board's own pages: the host the
+ * handshake was sent to, or the board's public URL (behind a proxy that rewrites `Host`).
  */
-async function replayAfter(since: number, deps: BoardNamespaceDeps): Promise<{ events: LiveEvent[]; upTo: number } | null> {
-  const lastSeq = Number((await deps.redis.get(deps.keys.seq)) ?? 0);
-  if (since > lastSeq) return null;
-  const buffered = deps.tail.eventsAfter(since);
-  if (buffered) return { events: buffered, upTo: buffered.at(-1)?.seq ?? Math.max(since, deps.tail.lastSeq) };
-  const entries = (await deps.redis.xrange(deps.keys.events, `${since + 1}-0`, '+')) as [string, string[]][];
-  const events = entries.map(([id, fields]) => parseStreamEntry(id, fields));
-  // The stream was trimmed past `since`: the gap cannot be filled, so send a snapshot.
-  if (since < lastSeq && events[0]?.seq !== since + 1) return null;
-  return { events, upTo: events.at(-1)?.seq ?? since };
+function fromBoardOrigin(headers: IncomingHttpHeaders, publicUrl: string | undefined): boolean {
+  return isFromBoardOrigin(headers) || (publicUrl !== undefined && isFromBoardOrigin(headers, new URL(publicUrl).host));
 }
 
-async function dropRevokedSockets(nsp: BoardNamespace, deps: BoardNamespaceDeps): Promise<void> {
+/**
+ * Disconnects the sockets whose key was revoked or whose session ended (signed out
+ * or expired): one batched Redis read for the keys and one for the sessions, every
+ * {@link REVOCATION_CHECK_MS}.
+ */
+async function dropEndedSockets(nsp: BoardNamespace, deps: BoardNamespaceDeps): Promise<void> {
   const sockets = [...nsp.sockets.values()];
   if (sockets.length === 0) return;
-  const revoked = await deps.apiKeys.revokedAmong([...new Set(sockets.map((s) => s.data.me.id))]);
+  const keyIds = new Set<string>();
+  const sessionIds = new Set<string>();
   for (const socket of sockets) {
-    if (revoked.has(socket.data.me.id)) socket.disconnect(true);
+    keyIds.add(socket.data.me.id);
+    if (socket.data.sessionId !== undefined) sessionIds.add(socket.data.sessionId);
   }
+  const [revoked, liveSessions] = await Promise.all([deps.apiKeys.revokedAmong([...keyIds]), deps.sessions.existing(sessionIds)]);
+  for (const socket of sockets) {
+    const sessionId = socket.data.sessionId;
+    if (revoked.has(socket.data.me.id) || (sessionId !== undefined && !liveSessions.has(sessionId))) socket.disconnect(true);
+  }
+}
+
+/** Renews the session of every connected socket opened with one (SPEC §12: a live socket keeps it open). */
+async function renewSocketSessions(nsp: BoardNamespace, sessions: SessionStore): Promise<void> {
+  const sessionIds = new Set<string>();
+  for (const socket of nsp.sockets.values()) if (socket.data.sessionId !== undefined) sessionIds.add(socket.data.sessionId);
+  await Promise.all([...sessionIds].map((id) => sessions.touch(id)));
 }
