@@ -41,10 +41,9 @@ export interface BoardNamespaceDeps {
   onSnapshotBuilt?: () => void;
 }
 
+/** A refused handshake: socket.io hands `message` (the code) and `data` to the client's `connect_error`. */
 class HandshakeRefused extends Error {
-  constructor(
-    readonly data: { code: string; message: string },
-  ) {
+  constructor(readonly data: { code: string; message: string }) {
     super(data.code);
   }
 }
@@ -56,7 +55,7 @@ class HandshakeRefused extends Error {
  * and joins its rooms in the same tick as the last catch-up event is sent, so no
  * event falls between the two.
  */
-export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void; snapshots: SharedSnapshots } {
+export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void } {
   const nsp: BoardNamespace = deps.io.of(BOARD_NAMESPACE);
   const snapshots = new SharedSnapshots({ build: (regions) => deps.reader.snapshot(regions), onBuild: deps.onSnapshotBuilt });
   const catchUpDeps = { nsp, redis: deps.redis, keys: deps.keys, tail: deps.tail, logger: deps.logger };
@@ -108,7 +107,6 @@ export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void;
   renewalTimer.unref();
 
   return {
-    snapshots,
     close() {
       clearInterval(revocationTimer);
       clearInterval(renewalTimer);

@@ -9,7 +9,7 @@ export interface SocketData {
   sessionId?: string;
   /** The rooms the socket's current subscription listens in. */
   rooms: string[];
-  /** Bumped by each subscribe, so a catch-up in progress stops when a newer subscribe replaces it. */
+  /** Bumped by each subscribe; a catch-up stops once it no longer matches (or the socket closed). */
   subscription: number;
   /** Settles when the subscribes queued so far on this socket have been answered. */
   subscribing: Promise<void>;
