@@ -27,18 +27,21 @@ export interface BoardProcesses {
  * Starts one workers process and `servers` server processes, as in production, under
  * a fresh prefix.
  */
-export async function startBoardProcesses(extraEnv: Record<string, string> = {}, servers = 1): Promise<BoardProcesses> {
+export async function startBoardProcesses(extraEnv: Record<string, string> = {}, servers = 1, options: { profileDir?: string; redisUrl?: string } = {}): Promise<BoardProcesses> {
+  const redisUrl = options.redisUrl ?? REDIS_URL;
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
-  const env = { ...process.env, REDIS_URL, PB_KEY_PREFIX: prefix, PB_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PB_RATE_LIMIT: '1000000', ...extraEnv };
+  const env = { ...process.env, REDIS_URL: redisUrl, PB_KEY_PREFIX: prefix, PB_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PB_RATE_LIMIT: '1000000', PB_UPDATE_RATE: '1000000', PB_UPDATE_BURST: '1000000', ...extraEnv };
   const tsx = `${ROOT}node_modules/.bin/tsx`;
-  const profile = (dir: string) => (process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
-  const children: ChildProcess[] = [spawn(tsx, [...profile('/tmp/prof-workers'), 'workers/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })];
+  // CPU profiles, written when each process exits: asked for by a benchmark, or by BENCH_PROF.
+  const profileRoot = options.profileDir ?? (process.env.BENCH_PROF ? '/tmp/prof' : undefined);
+  const profile = (role: string) => (profileRoot ? ['--cpu-prof', `--cpu-prof-dir=${profileRoot}/${role}`] : []);
+  const children: ChildProcess[] = [spawn(tsx, [...profile('workers'), 'workers/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })];
   const urls: string[] = [];
   for (let i = 0; i < servers; i++) {
     const port = await freePort();
     urls.push(`http://127.0.0.1:${port}`);
-    children.push(spawn(tsx, [...profile('/tmp/prof'), 'server/src/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] }));
+    children.push(spawn(tsx, [...profile('server'), 'server/src/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] }));
   }
   // However the benchmark ends, its board goes with it.
   const killChildren = () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
@@ -57,7 +60,7 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {},
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   // The workers are ready once their BullMQ worker has registered its connection.
-  const probe = new Redis(REDIS_URL);
+  const probe = new Redis(redisUrl);
   try {
     while (!((await probe.client('LIST')) as string).includes(`pb-workers-${prefix} `)) {
       if (Date.now() > deadline) {
@@ -81,7 +84,7 @@ export async function startBoardProcesses(extraEnv: Record<string, string> = {},
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       })));
-      const redis = new Redis(REDIS_URL);
+      const redis = new Redis(redisUrl);
       await deleteBoardKeys(redis, prefix);
       await redis.quit();
     },
@@ -162,5 +165,38 @@ export function createPoster(baseUrl: string, key: string, sockets = 64) {
       });
     },
     close: () => agent.destroy(),
+  };
+}
+
+/**
+ * A Redis of the benchmark's own on a free port, so its INFO counts only this board
+ * (and nothing else on the machine competes inside it). No persistence: a benchmark.
+ */
+export async function startBenchRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      break;
+    } catch {
+      probe.disconnect();
+      if (Date.now() > deadline) throw new Error('the benchmark Redis did not start within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    url,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
   };
 }

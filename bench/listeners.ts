@@ -10,6 +10,7 @@ const [urlList, key, countText] = process.argv.slice(2);
 // Spread over every server given (comma-separated), as a load balancer would.
 const wsUrls = urlList!.split(',').map((url) => `${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
 let received = 0;
+let statusBytes = 0;
 let ready = 0;
 const count = Number(countText);
 const sockets: WebSocket[] = [];
@@ -18,7 +19,10 @@ for (let i = 0; i < count; i++) {
   const socket = new WebSocket(wsUrls[i % wsUrls.length]!);
   socket.on('message', (data: Buffer) => {
     const text = data.toString('latin1', 0, 24);
-    if (text.startsWith('42/board,["status"')) received++;
+    if (text.startsWith('42/board,["status"')) {
+      received++;
+      statusBytes += data.length;
+    }
     else if (text === '2') socket.send('3'); // engine.io ping → pong
     else if (text.startsWith('0{')) socket.send(`40/board,${JSON.stringify({ token: key })}`);
     else if (text.startsWith('40/board,')) socket.send('42/board,0["subscribe",{}]');
@@ -29,4 +33,4 @@ for (let i = 0; i < count; i++) {
   });
   sockets.push(socket);
 }
-process.on('message', () => process.send?.({ received }));
+process.on('message', () => process.send?.({ received, statusBytes }));
