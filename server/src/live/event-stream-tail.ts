@@ -87,7 +87,7 @@ export interface EventPage {
  * stream in pages like this one, never in one unbounded `XRANGE`.
  */
 export async function readEventPage(redis: Redis, keys: RedisKeys, afterSeq: number, count: number, logger: Logger): Promise<EventPage> {
-  const entries = (await redis.xrange(keys.events, `${afterSeq + 1}-0`, '+', 'COUNT', count)) as RawStreamEntry[];
+  const entries: RawStreamEntry[] = await redis.xrange(keys.events, `${afterSeq + 1}-0`, '+', 'COUNT', count);
   const events: LiveEvent[] = [];
   let expected = afterSeq + 1;
   let intact = true;
@@ -131,7 +131,7 @@ export class EventStreamTail extends EventEmitter<{ event: [LiveEvent] }> {
   }
 
   async start(): Promise<void> {
-    const last = (await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1)) as RawStreamEntry[];
+    const last: RawStreamEntry[] = await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1);
     const id = last[0]?.[0];
     this.lastSeq = id ? Number(id.slice(0, id.indexOf('-'))) : 0;
     this.running = true;
@@ -198,9 +198,7 @@ export class EventStreamTail extends EventEmitter<{ event: [LiveEvent] }> {
   private async follow(): Promise<void> {
     while (this.running) {
       try {
-        const reply = (await this.redis.xread('COUNT', 1000, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.events, `${this.lastSeq}-0`)) as
-          | [string, RawStreamEntry[]][]
-          | null;
+        const reply: [stream: string, entries: RawStreamEntry[]][] | null = await this.redis.xread('COUNT', 1000, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.events, `${this.lastSeq}-0`);
         if (!reply) continue;
         let sliceStart = performance.now();
         for (const [id, fields] of reply[0]![1]) {
