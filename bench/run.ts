@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, each beside the raw floor of the same libraries measured in the same run. */
 import { runLiveLatency } from './live-latency.js';
 import { runLiveBreakdown } from './live-breakdown.js';
+import { READINESS_TARGET_MS, runIngestReadiness } from './ingest-readiness.js';
 import { ARRAYS_TARGET_PER_SECOND, CSV_TARGET_SECONDS, ONE_SITE_TARGET_PER_SECOND, runFormatBenchmarks } from './formats.js';
 import { printTable } from './board-processes.js';
 import { runBrowserBenchmarks } from './browser.js';
@@ -15,6 +16,9 @@ if (!only || only === 'live') {
   // One server process, then one per core: the fan-out to 100 sockets is the server's main cost.
   const rows = [...(await runLiveLatency(1)), ...(await runLiveLatency(2))];
   printTable('POST → socket event latency (workers and servers in separate processes, 100 clients)', rows);
+}
+if (!only || only === 'ingest') {
+  printTable(`Readiness while 5 MB bodies of every content type are posted (target p99 ≤ ${READINESS_TARGET_MS} ms)`, await runIngestReadiness());
 }
 if (!only || only === 'formats') {
   printTable(`Updates/s by input format, first POST → last update out of queued (separate processes; targets: arrays ≥ ${ARRAYS_TARGET_PER_SECOND}/s, one site ≥ ${ONE_SITE_TARGET_PER_SECOND}/s, 10,000 CSV rows in under ${CSV_TARGET_SECONDS} s)`, await runFormatBenchmarks());
