@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { BOARD_NAMESPACE, type ClientToServerEvents, type KeyCreate, type ServerToClientEvents } from '@pb/shared';
-import { createLogger, deleteBoardKeys, loadConfig, loadReferenceData, type Config } from '@pb/shared/node';
+import { CLUSTER_URL_PATTERN, createLogger, createRedis, deleteBoardKeys, loadConfig, loadReferenceData, type Config } from '@pb/shared/node';
 import { startServer, type RunningServer } from '../../server/src/start-server.js';
 import { startWorkers, type RunningWorkers } from '../../workers/src/start-workers.js';
 
@@ -43,7 +43,9 @@ export async function startTestBoard(overrides: Partial<Config> = {}, options: {
   const logger = createLogger('test', 'silent');
   const workers = options.workers === false ? { close: async () => undefined } : await startWorkers(config, reference, logger);
   const server = await startServer(config, reference, logger);
-  const redis = new Redis(options.redisUrl ?? REDIS_URL);
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  // A cluster URL gets the product's own connection (an ioredis Cluster), queueing until ready.
+  const redis = CLUSTER_URL_PATTERN.test(redisUrl) ? createRedis(redisUrl, { forBullWorker: true }) : new Redis(redisUrl);
   return {
     url: `http://127.0.0.1:${server.port}`,
     prefix,

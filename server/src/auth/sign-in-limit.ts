@@ -1,6 +1,7 @@
 import { rateLimit } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
+import { sendCommandFor } from '@pb/shared/node';
 import { ApiError } from '../http/api-error.js';
 
 /** SPEC §11 default: 10 failed sign-ins a minute from one client address. */
@@ -15,6 +16,7 @@ export const SIGN_IN_FAILURES_PER_MINUTE = 10;
  * `Retry-After` (the seconds left in the window).
  */
 export function signInFailureLimit(redis: Redis, prefix: string, failuresPerMinute = SIGN_IN_FAILURES_PER_MINUTE) {
+  const sendToBoard = sendCommandFor(redis);
   return rateLimit({
     windowMs: 60_000,
     limit: failuresPerMinute,
@@ -24,7 +26,7 @@ export function signInFailureLimit(redis: Redis, prefix: string, failuresPerMinu
     identifier: 'sign-in',
     store: new RedisStore({
       prefix,
-      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+      sendCommand: (command: string, ...args: string[]) => sendToBoard(command, ...args) as Promise<RedisReply>,
     }),
     handler: (_req, _res, next, options) => {
       next(new ApiError(429, 'rate_limited', `More than ${options.limit} failed sign-ins a minute from this address; wait before trying again.`));

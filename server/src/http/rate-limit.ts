@@ -1,6 +1,7 @@
 import { rateLimit } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
+import { sendCommandFor } from '@pb/shared/node';
 import { ApiError } from './api-error.js';
 
 /**
@@ -8,6 +9,7 @@ import { ApiError } from './api-error.js';
  * one-second window of `perSecond` gives the sustained rate and the burst of SPEC §10.
  */
 export function perKeyRateLimit(redis: Redis, prefix: string, perSecond: number) {
+  const sendToBoard = sendCommandFor(redis);
   return rateLimit({
     windowMs: 1000,
     limit: perSecond,
@@ -16,7 +18,7 @@ export function perKeyRateLimit(redis: Redis, prefix: string, perSecond: number)
     keyGenerator: (req) => req.caller?.id ?? 'anonymous',
     store: new RedisStore({
       prefix,
-      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+      sendCommand: (command: string, ...args: string[]) => sendToBoard(command, ...args) as Promise<RedisReply>,
     }),
     handler: (_req, _res, next, options) => {
       next(new ApiError(429, 'rate_limited', `More than ${options.limit} requests a second from this key; slow down.`, undefined, { 'Retry-After': '1' }));

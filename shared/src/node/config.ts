@@ -10,7 +10,7 @@ const flag = z
 
 const envSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number, 0–65535' }).int('must be a port number, 0–65535').min(0, 'must be a port number, 0–65535').max(65535, 'must be a port number, 0–65535').default(3000),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?(\+cluster)?:\/\//, 'must be a redis://, rediss:// or redis+cluster://host:port,host:port URL').optional(),
   PB_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PB_STALE_AFTER: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number of minutes').positive('must be a positive number of minutes').default(DEFAULT_STALE_AFTER_MINUTES),
   PB_SITES_FILE: z.string().optional(),
