@@ -196,6 +196,7 @@ export class StatusApplier {
       region: site.region,
       state: 'applied',
       status: JSON.stringify(next),
+      stored: next,
       projected,
       ...(previous !== undefined ? { previous } : {}),
       publish: true,

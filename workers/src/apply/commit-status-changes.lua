@@ -23,7 +23,7 @@
     KEYS[8] stale sites set
     KEYS[9..] the history zsets and update records the changes name, by index
 
-    ARGV[1] the batch, packed with msgpack:
+    ARGV[1] the batch, packed JSON:
       now          time of the batch (ms)
       nowIso       the same time, ISO 8601
       historyKept  history entries kept per site
@@ -63,7 +63,7 @@ local alertsKey = KEYS[6]
 local openAlertsKey = KEYS[7]
 local staleSitesKey = KEYS[8]
 
-local batch = cmsgpack.unpack(ARGV[1])
+local batch = cjson.decode(ARGV[1])
 local now = batch.now
 local nowIso = batch.nowIso
 

@@ -1,21 +1,17 @@
 import type { Redis, Result } from 'ioredis';
-import { Packr } from 'msgpackr';
 import { z } from 'zod';
 import { EMPTY_STATUS, storedStatusSchema, type AlertKind, type RedisKeys, type StoredStatus } from '@pb/shared';
 import { defineLuaCommand, loadLuaScript } from '@pb/shared/node';
 
+const READ_SCRIPT = loadLuaScript(new URL('./read-apply-state.lua', import.meta.url));
 const COMMIT_SCRIPT = loadLuaScript(new URL('./commit-status-changes.lua', import.meta.url));
-
-/**
- * The batch travels as msgpack, as BullMQ packs its scripts' arguments: the JSON
- * texts inside it are copied, not escaped and unescaped again.
- */
-const packr = new Packr({ useRecords: false });
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
+    /** workers/src/apply/read-apply-state.lua: KEYS and ARGV are listed in its header. */
+    pbReadApplyState(numberOfKeys: number, ...keysThenRequest: string[]): Result<(string | null)[], Context>;
     /** workers/src/apply/commit-status-changes.lua: KEYS and ARGV are listed in its header. */
-    pbCommitStatusChanges(numberOfKeys: number, ...keysThenBatch: (string | Buffer)[]): Result<string[], Context>;
+    pbCommitStatusChanges(numberOfKeys: number, ...keysThenBatch: string[]): Result<string[], Context>;
   }
 }
 
@@ -61,6 +57,8 @@ export interface AppliedChange extends ChangeCommon {
   state: 'applied';
   /** The new stored status JSON. */
   status: string;
+  /** The same status as an object: kept to be read again without parsing. Never sent. */
+  stored?: StoredStatus;
   /** The site's SiteStatus JSON after the change (the event's and the history's `status`). */
   projected: string;
   /** The site's SiteStatus JSON before the change; absent when it had none. */
@@ -101,8 +99,7 @@ export function parseChangeResult(value: string): ChangeResult {
   return { state: 'applied', seq: Number(value) || 0 };
 }
 
-const hmgetReply = z.array(z.string().nullable());
-const multiReply = z.array(z.tuple([z.null(), hmgetReply]));
+const readReply = z.array(z.string().nullable());
 const commitReply = z.union([
   z.tuple([z.literal('moved')]).rest(z.string()),
   z.tuple([z.literal('ok')]).rest(z.string().regex(RESULT)),
@@ -114,35 +111,53 @@ const commitReply = z.union([
  * compare-and-set on every site's version.
  */
 export class StatusStore {
+  /**
+   * Each site's stored status as this process last wrote or read it, JSON beside the
+   * parsed object (treated as immutable, as the merge rules do): a read that finds
+   * the same JSON skips parsing and validating it again. One entry per site.
+   */
+  private readonly parsed = new Map<string, { json: string; status: StoredStatus }>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {
+    defineLuaCommand(redis, 'pbReadApplyState', { lua: READ_SCRIPT });
     defineLuaCommand(redis, 'pbCommitStatusChanges', { lua: COMMIT_SCRIPT });
   }
 
   /**
    * Reads the sites' statuses and versions and the records' states and done markers
-   * in one MULTI (one round trip): a status read with another version would let a
-   * commit pass over a change it never saw.
+   * in one script call: one round trip, and one instant, so a status is never read
+   * with another version.
    */
   async read(sites: string[], records: { updateId: string; markers: string[] }[]): Promise<{ sites: Map<string, SiteSnapshot>; records: Map<string, RecordSnapshot> }> {
-    const multi = this.redis.multi().hmget(this.keys.status, ...sites).hmget(this.keys.versions, ...sites);
-    for (const record of records) multi.hmget(this.keys.update(record.updateId), 'state', 'seq', ...record.markers);
-    const [statuses, versions, ...recordFields] = multiReply.parse(await multi.exec()).map(([, reply]) => reply);
+    const keys = [this.keys.status, this.keys.versions, ...records.map((record) => this.keys.update(record.updateId))];
+    const request = JSON.stringify({ sites, markers: records.map((record) => record.markers) });
+    const reply = readReply.parse(await this.redis.pbReadApplyState(keys.length, ...keys, request));
 
     const snapshots = new Map<string, SiteSnapshot>();
     for (const [index, site] of sites.entries()) {
-      const raw = statuses?.[index];
-      const version = Number(versions?.[index] ?? 0);
-      snapshots.set(site, raw ? { current: storedStatusSchema.parse(JSON.parse(raw)), version, known: true } : { current: EMPTY_STATUS, version, known: false });
+      const raw = reply[index];
+      const version = Number(reply[sites.length + index] ?? 0);
+      snapshots.set(site, raw ? { current: this.parse(site, raw), version, known: true } : { current: EMPTY_STATUS, version, known: false });
     }
     const recordSnapshots = new Map<string, RecordSnapshot>();
-    for (const [index, record] of records.entries()) {
-      const [state = null, seq = null, ...done] = recordFields[index] ?? [];
+    let offset = 2 * sites.length;
+    for (const record of records) {
+      const [state = null, seq = null, ...done] = reply.slice(offset, offset + 2 + record.markers.length);
+      offset += 2 + record.markers.length;
       recordSnapshots.set(record.updateId, { state, seq: Number(seq ?? 0), done: record.markers.map((_, i) => (done[i] ? parseChangeResult(done[i]) : null)) });
     }
     return { sites: snapshots, records: recordSnapshots };
+  }
+
+  private parse(site: string, json: string): StoredStatus {
+    const cached = this.parsed.get(site);
+    if (cached?.json === json) return cached.status;
+    const status = storedStatusSchema.parse(JSON.parse(json));
+    this.parsed.set(site, { json, status });
+    return status;
   }
 
   /**
@@ -195,9 +210,10 @@ export class StatusStore {
           : {}),
       };
     });
-    const batch = packr.pack({ now, nowIso: new Date(now).toISOString(), historyKept: HISTORY_KEPT_PER_SITE, expect: [...expect], changes: packed });
+    const batch = JSON.stringify({ now, nowIso: new Date(now).toISOString(), historyKept: HISTORY_KEPT_PER_SITE, expect: [...expect], changes: packed });
     const reply = commitReply.parse(await this.redis.pbCommitStatusChanges(keys.length, ...keys, batch));
     if (reply[0] === 'moved') return { committed: false, moved: reply.slice(1) };
+    for (const change of changes) if (change.state === 'applied' && change.stored) this.parsed.set(change.site, { json: change.status, status: change.stored });
     return { committed: true, results: reply.slice(1).map(parseChangeResult) };
   }
 }
