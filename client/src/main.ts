@@ -1,4 +1,6 @@
 import { mount } from 'svelte';
+// Sets the page's theme before anything is drawn.
+import './lib/theme.svelte';
 import App from './App.svelte';
 import './app.css';
 import './forms.css';

@@ -1,16 +1,17 @@
-import type { Alert, AlertEvent, BoardSnapshot, DerogationEvent, SiteStatus, StatusEvent } from '@pb/shared';
+import type { Alert, AlertEvent, BoardSnapshot, DerogationEvent, StatusEvent } from '@pb/shared';
 import { applyDerogation, type DerogationMap } from './derogations';
 
 /**
- * The board as the client holds it. Immutable: every reducer returns a new object and
- * shares the untouched site statuses, so keyed lists re-render only what changed.
+ * The board's whole-value parts as the client holds them: seq, "data as of", open alerts
+ * and derogation requests. Immutable: every reducer returns a new object. Site statuses
+ * are not here: they live one signal per site in a `SiteStore`, so a status event does
+ * not copy every site.
  */
 export interface BoardData {
   /** The last sequence number applied; -1 before anything has loaded. */
   seq: number;
   /** Time of the newest snapshot or event applied (ISO), shown as "Data as of". */
   asOf: string | null;
-  sites: Readonly<Record<string, SiteStatus>>;
   /** Open alerts by id; an alert that has ended leaves the board. */
   alerts: Readonly<Record<string, Alert>>;
   /**
@@ -20,22 +21,21 @@ export interface BoardData {
   derogations: DerogationMap;
 }
 
-export const EMPTY_BOARD: BoardData = Object.freeze({ seq: -1, asOf: null, sites: {}, alerts: {}, derogations: {} });
+export const EMPTY_BOARD: BoardData = Object.freeze({ seq: -1, asOf: null, alerts: {}, derogations: {} });
 
 export function isLoaded(board: BoardData): boolean {
   return board.seq >= 0;
 }
 
 /**
- * Replaces the board with a snapshot (from `GET /board` or the `snapshot` event). The
- * snapshot has no derogation requests, so the ones held are kept until they are reloaded.
+ * The board's parts from a snapshot (`GET /board` or the `snapshot` event); its sites go
+ * to a `SiteStore`. The snapshot has no derogation requests, so the ones held are kept
+ * until they are reloaded.
  */
 export function boardFromSnapshot(snapshot: BoardSnapshot, derogations: DerogationMap = {}): BoardData {
-  const sites: Record<string, SiteStatus> = {};
-  for (const status of snapshot.sites) sites[status.site] = status;
   const alerts: Record<string, Alert> = {};
   for (const alert of snapshot.alerts) if (!alert.endedAt) alerts[alert.id] = alert;
-  return { seq: snapshot.seq, asOf: snapshot.asOf, sites, alerts, derogations };
+  return { seq: snapshot.seq, asOf: snapshot.asOf, alerts, derogations };
 }
 
 function later(a: string | null, b: string | null | undefined): string | null {
@@ -44,15 +44,9 @@ function later(a: string | null, b: string | null | undefined): string | null {
   return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
-/** Applies one `status` event. The caller has already decided the seq is next in line. */
+/** What one `status` event does to the board's parts: seq and "data as of" move on. */
 export function applyStatusEvent(board: BoardData, event: StatusEvent): BoardData {
-  return {
-    seq: Math.max(board.seq, event.seq),
-    asOf: later(board.asOf, event.status.receivedAt ?? event.status.observedAt),
-    sites: { ...board.sites, [event.site]: event.status },
-    alerts: board.alerts,
-    derogations: board.derogations,
-  };
+  return { ...board, seq: Math.max(board.seq, event.seq), asOf: later(board.asOf, event.status.receivedAt ?? event.status.observedAt) };
 }
 
 /** Applies one `alert` event: raised, acknowledged (same id, new seq) or ended. */
@@ -64,7 +58,6 @@ export function applyAlertEvent(board: BoardData, event: AlertEvent): BoardData 
   return {
     seq: Math.max(board.seq, seq),
     asOf: later(board.asOf, alert.endedAt ?? alert.acknowledgedAt ?? alert.raisedAt),
-    sites: board.sites,
     alerts,
     derogations: board.derogations,
   };
@@ -111,14 +104,4 @@ export function sequenceDecision(lastSeq: number, seq: number, filtered: boolean
   if (seq <= lastSeq) return 'duplicate';
   if (!filtered && lastSeq >= 0 && seq > lastSeq + 1) return 'gap';
   return 'apply';
-}
-
-/** Open alerts, newest first; unacknowledged ones before acknowledged. */
-export function sortedAlerts(alerts: Readonly<Record<string, Alert>>): Alert[] {
-  return Object.values(alerts).sort((a, b) => {
-    const ackA = a.acknowledgedAt ? 1 : 0;
-    const ackB = b.acknowledgedAt ? 1 : 0;
-    if (ackA !== ackB) return ackA - ackB;
-    return Date.parse(b.raisedAt) - Date.parse(a.raisedAt);
-  });
 }

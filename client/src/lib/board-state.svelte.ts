@@ -14,6 +14,7 @@ import {
   type BoardData,
   type SeqDecision,
 } from './board-reducer';
+import { BoardView } from './board-view.svelte';
 import { derogationsAsOf, mergeLoadedDerogations } from './derogations';
 import { handleError } from './errors.svelte';
 import { feedItemFromAlert, feedItemFromStatus, prependCapped, type FeedItem } from './feed';
@@ -26,24 +27,28 @@ export interface BoardStateOptions {
 }
 
 /**
- * The board's data: the live state kept current by socket events, the reference sites,
- * the change feed, and (time machine) a past state shown instead of the live one while
- * live events keep being applied in the background.
- */
-/**
  * Events are applied at once to a plain working copy (so seq and gap decisions are
- * always current) and published to the screen at most this often: a lone event shows
- * at once, a burst of thousands re-renders the board a few times a second, not per event.
+ * always current) and shown at most this often: a lone event shows at once, a burst of
+ * thousands redraws the sites they touched a few times a second, not per event.
  */
 const PUBLISH_EVERY_MS = 250;
 
+/**
+ * The board's data: the live board kept current by socket events, the reference sites,
+ * the change feed, and (time machine) a past board shown instead of the live one while
+ * live events keep being applied in the background. Showing a batch of events touches
+ * only the sites they changed.
+ */
 export class BoardState {
   #working: BoardData = EMPTY_BOARD;
+  #workingSites = new Map<string, SiteStatus>();
+  /** Sites changed since the last publish; null when a snapshot replaced them all. */
+  #dirty: Set<string> | null = new Set();
   #workingFeed: FeedItem[] = [];
   #publishTimer: ReturnType<typeof setTimeout> | null = null;
   #publishedAt = 0;
-  #live = $state.raw<BoardData>(EMPTY_BOARD);
-  #past = $state.raw<BoardData | null>(null);
+  readonly #live = new BoardView();
+  #past = $state.raw<BoardView | null>(null);
   #pastAt = $state<string | null>(null);
   #catalogue = $state.raw<Readonly<Record<string, Site>>>({});
   #feed = $state.raw<FeedItem[]>([]);
@@ -60,8 +65,8 @@ export class BoardState {
     return this.#options.filtered;
   }
 
-  /** The live board as last published to the screen, whatever is on screen. */
-  get live(): BoardData {
+  /** The live board as last shown, whatever is on screen. */
+  get live(): BoardView {
     return this.#live;
   }
 
@@ -71,7 +76,7 @@ export class BoardState {
   }
 
   /** What the screen shows: the past board in time-machine mode, otherwise the live one. */
-  get displayed(): BoardData {
+  get displayed(): BoardView {
     return this.#past ?? this.#live;
   }
 
@@ -84,7 +89,7 @@ export class BoardState {
   }
 
   get loaded(): boolean {
-    return isLoaded(this.displayed);
+    return this.displayed.loaded;
   }
 
   get catalogue(): Readonly<Record<string, Site>> {
@@ -95,7 +100,7 @@ export class BoardState {
     return this.#feed;
   }
 
-  siteName = (code: string): string => this.#catalogue[code]?.name ?? this.#working.sites[code]?.name ?? code;
+  siteName = (code: string): string => this.#catalogue[code]?.name ?? this.#workingSites.get(code)?.name ?? code;
 
   /** Loads the reference sites (positions, trust and region names). */
   async loadCatalogue(signal?: AbortSignal): Promise<void> {
@@ -109,10 +114,7 @@ export class BoardState {
   async loadInitial(signal?: AbortSignal): Promise<void> {
     void this.loadDerogations(signal);
     const snapshot = await apiFetch<BoardSnapshot>('/board', signal ? { signal } : {});
-    if (!isLoaded(this.#working)) {
-      this.#working = boardFromSnapshot(snapshot, this.#working.derogations);
-      this.#publish();
-    }
+    if (!isLoaded(this.#working)) this.#takeSnapshot(snapshot);
   }
 
   /**
@@ -139,8 +141,7 @@ export class BoardState {
 
   /** A `snapshot` event replaces the live board, whatever its seq (the server may have been reset). */
   applySnapshot(snapshot: BoardSnapshot): void {
-    this.#working = boardFromSnapshot(snapshot, this.#working.derogations);
-    this.#publish();
+    this.#takeSnapshot(snapshot);
     void this.loadDerogations();
   }
 
@@ -148,6 +149,8 @@ export class BoardState {
     const decision = sequenceDecision(this.#working.seq, event.seq, this.#options.filtered);
     if (decision !== 'apply') return decision;
     this.#working = applyStatusEvent(this.#working, event);
+    this.#workingSites.set(event.site, event.status);
+    this.#dirty?.add(event.site);
     if (this.#options.feed) this.#workingFeed = prependCapped(this.#workingFeed, feedItemFromStatus(event, this.siteName));
     this.#schedulePublish();
     return decision;
@@ -157,7 +160,7 @@ export class BoardState {
     const decision = sequenceDecision(this.#working.seq, event.seq, this.#options.filtered);
     if (decision !== 'apply') return decision;
     if (this.#options.feed) {
-      this.#workingFeed = prependCapped(this.#workingFeed, feedItemFromAlert(event, this.#working.alerts[event.id], this.#working.sites[event.site]));
+      this.#workingFeed = prependCapped(this.#workingFeed, feedItemFromAlert(event, this.#working.alerts[event.id], this.#workingSites.get(event.site)));
     }
     this.#working = applyAlertEvent(this.#working, event);
     this.#schedulePublish();
@@ -187,7 +190,8 @@ export class BoardState {
   mergeAlert(alert: Alert): void {
     this.#working = mergeAlert(this.#working, alert);
     this.#publish();
-    if (this.#past?.alerts[alert.id]) this.#past = mergeAlert(this.#past, alert);
+    const past = this.#past;
+    if (past?.alerts[alert.id]) past.setBoard(mergeAlert(past.board, alert));
   }
 
   /** Shows a request the API returned (after a change) at once, before its event arrives. */
@@ -201,6 +205,13 @@ export class BoardState {
   destroy(): void {
     if (this.#publishTimer) clearTimeout(this.#publishTimer);
     this.#publishTimer = null;
+  }
+
+  #takeSnapshot(snapshot: BoardSnapshot): void {
+    this.#working = boardFromSnapshot(snapshot, this.#working.derogations);
+    this.#workingSites = new Map(snapshot.sites.map((status) => [status.site, status]));
+    this.#dirty = null;
+    this.#publish();
   }
 
   #schedulePublish(): void {
@@ -224,15 +235,29 @@ export class BoardState {
       this.#publishTimer = null;
     }
     this.#publishedAt = Date.now();
-    this.#live = this.#working;
-    this.#feed = this.#workingFeed;
+    const dirty = this.#dirty;
+    if (dirty === null) this.#live.sites.replaceAll(this.#workingSites.values());
+    else if (dirty.size > 0) {
+      const changed: SiteStatus[] = [];
+      for (const code of dirty) {
+        const status = this.#workingSites.get(code);
+        if (status) changed.push(status);
+      }
+      this.#live.sites.apply(changed);
+    }
+    this.#dirty = new Set();
+    this.#live.setBoard(this.#working);
+    if (this.#feed !== this.#workingFeed) this.#feed = this.#workingFeed;
   }
 
   /** Time machine: loads and shows the board as it was at `at` (ISO). */
   async showPast(at: string, signal?: AbortSignal): Promise<void> {
     const snapshot = await apiFetch<BoardSnapshot>(`/board?at=${encodeURIComponent(at)}`, signal ? { signal } : {});
+    const past = new BoardView();
+    past.sites.replaceAll(snapshot.sites);
     // Derogation requests are not in the past board; their histories say how they stood then.
-    this.#past = boardFromSnapshot(snapshot, derogationsAsOf(this.#working.derogations, at));
+    past.setBoard(boardFromSnapshot(snapshot, derogationsAsOf(this.#working.derogations, at)));
+    this.#past = past;
     this.#pastAt = at;
   }
 

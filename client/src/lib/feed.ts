@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent, AlertKind, MetricName, SiteStatus, StatusEvent } from '@pb/shared';
+import { METRIC_RANGES, type Alert, type AlertEvent, type AlertKind, type MetricName, type SiteStatus, type StatusEvent } from '@pb/shared';
 
 export type FeedKind = 'pressure' | 'incident' | 'ed' | 'metrics' | 'note' | 'alert';
 
@@ -35,17 +35,18 @@ export interface FeedItem {
 /** The feed never holds more than this, so a board left open does not grow. */
 export const FEED_LIMIT = 200;
 
+/** Each metric's name in words and its unit (the unit from the shared metric ranges). */
 export const METRIC_LABELS: Record<MetricName, { label: string; unit: string }> = {
-  handoverMeanMin: { label: 'Mean ambulance handover', unit: 'min' },
-  fourHourPct: { label: '4-hour performance', unit: '%' },
-  edOccupancyPct: { label: 'ED occupancy', unit: '%' },
-  timeToTreatmentMedianMin: { label: 'Median time to treatment', unit: 'min' },
-  over12hPct: { label: 'In ED over 12 hours', unit: '%' },
-  referredPct: { label: 'In ED referred to a service', unit: '%' },
-  longestWaitHours: { label: 'Longest current wait', unit: 'h' },
-  gaOccupancyPct: { label: 'G&A bed occupancy', unit: '%' },
-  criticalCareOccupancyPct: { label: 'Adult critical care occupancy', unit: '%' },
-  handoverDelaysOver60Min: { label: 'Handover delays over 60 min', unit: '' },
+  handoverMeanMin: { label: 'Mean ambulance handover', unit: METRIC_RANGES.handoverMeanMin.unit },
+  fourHourPct: { label: '4-hour performance', unit: METRIC_RANGES.fourHourPct.unit },
+  edOccupancyPct: { label: 'ED occupancy', unit: METRIC_RANGES.edOccupancyPct.unit },
+  timeToTreatmentMedianMin: { label: 'Median time to treatment', unit: METRIC_RANGES.timeToTreatmentMedianMin.unit },
+  over12hPct: { label: 'In ED over 12 hours', unit: METRIC_RANGES.over12hPct.unit },
+  referredPct: { label: 'In ED referred to a service', unit: METRIC_RANGES.referredPct.unit },
+  longestWaitHours: { label: 'Longest current wait', unit: METRIC_RANGES.longestWaitHours.unit },
+  gaOccupancyPct: { label: 'G&A bed occupancy', unit: METRIC_RANGES.gaOccupancyPct.unit },
+  criticalCareOccupancyPct: { label: 'Adult critical care occupancy', unit: METRIC_RANGES.criticalCareOccupancyPct.unit },
+  handoverDelaysOver60Min: { label: 'Handover delays over 60 min', unit: METRIC_RANGES.handoverDelaysOver60Min.unit },
 };
 
 export const INCIDENT_LABELS = {

@@ -1,4 +1,4 @@
-import type { Me } from '@pb/shared';
+import { mayAcknowledge, mayPost, type Me } from '@pb/shared';
 import { apiFetch, ApiError } from './api';
 
 /** Who is signed in. `undefined` while it is being found out, `null` when nobody is. */
@@ -9,12 +9,14 @@ class Session {
     return this.#me;
   }
 
+  /** Whether the key may post statuses (the shared rule the server enforces). */
   get canPost(): boolean {
-    return this.#me?.role === 'trust' || this.#me?.role === 'admin';
+    return mayPost(this.#me);
   }
 
+  /** Whether the key may acknowledge alerts at all (each alert: `mayAcknowledgeAlert`). */
   get canAcknowledge(): boolean {
-    return this.#me?.role === 'director' || this.#me?.role === 'admin';
+    return mayAcknowledge(this.#me);
   }
 
   /** Asks the server who the session cookie belongs to. */

@@ -27,19 +27,21 @@ function matchesSearch(status: SiteStatus, site: Site | undefined, search: strin
   );
 }
 
+/** Whether one site passes every filter of the list view. Pure. */
+export function matchesFilter(status: SiteStatus, filter: ListFilter, site?: Site): boolean {
+  if (filter.region && status.region !== filter.region) return false;
+  if (filter.severity !== null && status.severity !== filter.severity) return false;
+  const level = status.incident?.level ?? 'none';
+  if (filter.incident === 'any' && level === 'none') return false;
+  if (filter.incident !== 'all' && filter.incident !== 'any' && level !== filter.incident) return false;
+  if (filter.ed === 'unknown' ? status.ed !== null : filter.ed !== 'all' && status.ed?.status !== filter.ed) return false;
+  if (filter.staleOnly && !status.stale) return false;
+  return matchesSearch(status, site, filter.search.trim());
+}
+
 /** The sites that pass every filter of the list view. Pure. */
 export function filterStatuses(statuses: readonly SiteStatus[], filter: ListFilter, catalogue: Readonly<Record<string, Site>> = {}): SiteStatus[] {
-  const search = filter.search.trim();
-  return statuses.filter((status) => {
-    if (filter.region && status.region !== filter.region) return false;
-    if (filter.severity !== null && status.severity !== filter.severity) return false;
-    const level = status.incident?.level ?? 'none';
-    if (filter.incident === 'any' && level === 'none') return false;
-    if (filter.incident !== 'all' && filter.incident !== 'any' && level !== filter.incident) return false;
-    if (filter.ed === 'unknown' ? status.ed !== null : filter.ed !== 'all' && status.ed?.status !== filter.ed) return false;
-    if (filter.staleOnly && !status.stale) return false;
-    return matchesSearch(status, catalogue[status.site], search);
-  });
+  return statuses.filter((status) => matchesFilter(status, filter, catalogue[status.site]));
 }
 
 const INCIDENT_ORDER = { none: 0, business_continuity: 1, critical: 2, major: 3 } as const;

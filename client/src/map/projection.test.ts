@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMapView, spreadPoints, type PlacedPoint } from './projection';
-import { divertArrows } from './divert-arrows';
+import { divertArrows, isStrainedTarget } from './divert-arrows';
 import { siteStatus } from '../lib/test-fixtures';
 
 describe('spreadPoints', () => {
@@ -97,22 +97,24 @@ describe('buildMapView', () => {
 });
 
 describe('divertArrows', () => {
-  it('draws an arrow per receiving site and warns when it is itself under severe pressure', () => {
-    const statuses = {
-      A: siteStatus('A', { ed: { status: 'divert', divertTo: ['B', 'C', 'Z'] } }),
-      B: siteStatus('B', { severity: 3 }),
-      C: siteStatus('C', { severity: 1 }),
-    };
+  it('draws an arrow per receiving site that has a position, meeting the markers at their edges', () => {
     const positions = new Map([
       ['A', { x: 0, y: 0 }],
       ['B', { x: 100, y: 0 }],
       ['C', { x: 0, y: 100 }],
     ]);
-    const arrows = divertArrows(statuses, positions, () => true, 5);
-    expect(arrows.map((a) => [a.from, a.to, a.warning])).toEqual([
-      ['A', 'B', true],
-      ['A', 'C', false],
+    const arrows = divertArrows([{ from: 'A', to: ['B', 'C', 'Z'] }], positions, () => true, 5);
+    expect(arrows.map((a) => [a.from, a.to])).toEqual([
+      ['A', 'B'],
+      ['A', 'C'],
     ]);
     expect(arrows[0]).toMatchObject({ x1: 5, x2: 95 });
+    expect(divertArrows([{ from: 'A', to: ['B'] }], positions, (from, to) => !(from === 'A' && to === 'B'), 5)).toEqual([]);
+  });
+
+  it('warns when the receiving site is itself under severe pressure', () => {
+    expect(isStrainedTarget(siteStatus('B', { severity: 3 }))).toBe(true);
+    expect(isStrainedTarget(siteStatus('C', { severity: 1 }))).toBe(false);
+    expect(isStrainedTarget(undefined)).toBe(false);
   });
 });

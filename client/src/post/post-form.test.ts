@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildUpdate, fieldOf, hasChanges, validateUpdate, valuesFromStatus } from './post-form';
+import { buildUpdate, fieldOf, hasChanges, metricInput, validateUpdate, valuesFromStatus } from './post-form';
 import { siteStatus } from '../lib/test-fixtures';
 
 const now = Date.parse('2026-01-03T09:30:00Z');
@@ -62,5 +62,13 @@ describe('buildUpdate', () => {
     const values = { ...valuesFromStatus(current), edStatus: 'divert' as const, divertTo: ['RHU03'] };
     const { update } = buildUpdate('RHU03', '2026-01-03T09:15', initial, values, now);
     expect(validateUpdate(update).map((issue) => fieldOf(issue.path))).toContain('ed.divertTo');
+  });
+});
+
+describe('metricInput', () => {
+  it('takes each input’s limits and hint from the shared ranges the API enforces', () => {
+    expect(metricInput('fourHourPct')).toEqual({ min: 0, max: 100, step: 'any', hint: '0–100' });
+    expect(metricInput('handoverDelaysOver60Min')).toEqual({ min: 0, max: 9999, step: '1', hint: '0 to below 10,000, whole number' });
+    expect(metricInput('longestWaitHours')).toEqual({ min: 0, step: 'any', hint: '0 to below 10,000' });
   });
 });

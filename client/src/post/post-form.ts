@@ -1,7 +1,10 @@
 import {
   canonicalUpdateSchema,
+  describeMetricRange,
   issuesToDetails,
   MAX_FUTURE_SKEW_MS,
+  metricInputLimits,
+  METRIC_RANGES,
   METRIC_NAMES,
   type CanonicalUpdateInput,
   type EdStatus,
@@ -30,19 +33,14 @@ export interface FieldError {
   message: string;
 }
 
-/** The inputs' limits, matching the shared schema's ranges (SPEC §10). */
-export const METRIC_INPUTS: Record<MetricName, { min: number; max: number; step: string }> = {
-  handoverMeanMin: { min: 0, max: 9999, step: 'any' },
-  fourHourPct: { min: 0, max: 100, step: 'any' },
-  edOccupancyPct: { min: 0, max: 1000, step: 'any' },
-  timeToTreatmentMedianMin: { min: 0, max: 9999, step: 'any' },
-  over12hPct: { min: 0, max: 100, step: 'any' },
-  referredPct: { min: 0, max: 100, step: 'any' },
-  longestWaitHours: { min: 0, max: 9999, step: 'any' },
-  gaOccupancyPct: { min: 0, max: 1000, step: 'any' },
-  criticalCareOccupancyPct: { min: 0, max: 1000, step: 'any' },
-  handoverDelaysOver60Min: { min: 0, max: 9999, step: '1' },
-};
+/**
+ * A metric input's limits and hint, from the shared ranges the API's schema is built from
+ * (SPEC §10), so the form and the API cannot disagree.
+ */
+export function metricInput(name: MetricName): { min: number; max?: number; step: string; hint: string } {
+  const range = METRIC_RANGES[name];
+  return { ...metricInputLimits(range), hint: describeMetricRange(range) };
+}
 
 export const NOTE_LIMIT = 500;
 
