@@ -13,7 +13,22 @@ export const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
 };
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
-const RETRY_MS = 3_000;
+/**
+ * Back-off between attempts, ours and socket.io's alike: 1 s doubling to at most 5 s,
+ * each spread ±50 % at random. After a deploy every screen in the country loses its
+ * socket at the same instant; the spread keeps them from coming back in step (a
+ * thundering herd), and the 5 s ceiling keeps a screen at most ~7.5 s behind a server
+ * that is ready again.
+ */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 5_000;
+const RETRY_JITTER = 0.5;
+
+/** The `attempt`-th retry delay (0-based): exponential, capped, with jitter. */
+function retryDelay(attempt: number): number {
+  const base = Math.min(RETRY_FIRST_MS * 2 ** Math.min(attempt, 16), RETRY_MAX_MS);
+  return Math.round(base * (1 - RETRY_JITTER + Math.random() * 2 * RETRY_JITTER));
+}
 
 export interface BoardConnectionOptions {
   /** Called when the server refuses the session (signed out or key revoked). */
@@ -31,6 +46,8 @@ export class BoardConnection {
   #socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   #resubscribing = false;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Our own retries since the board was last live (socket.io counts its own). */
+  #retryAttempt = 0;
   readonly #board: BoardState;
   readonly #options: BoardConnectionOptions;
 
@@ -56,8 +73,11 @@ export class BoardConnection {
     if (this.#socket) return;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(BOARD_NAMESPACE, {
       withCredentials: true,
-      reconnectionDelay: 1_000,
-      reconnectionDelayMax: 10_000,
+      // Never give up: a wallboard is left for weeks and must come back by itself.
+      reconnectionAttempts: Infinity,
+      reconnectionDelay: RETRY_FIRST_MS,
+      reconnectionDelayMax: RETRY_MAX_MS,
+      randomizationFactor: RETRY_JITTER,
     });
     this.#socket = socket;
 
@@ -71,10 +91,14 @@ export class BoardConnection {
       // whether the session still holds before trying again.
       if (reason === 'io server disconnect') this.#retryLater(() => this.#options.onUnauthorised());
     });
-    socket.on('connect_error', () => {
+    socket.on('connect_error', (error) => {
       this.#lost();
-      // An error from the server's middleware stops socket.io's own retries.
-      if (!socket.active) this.#retryLater(() => this.#options.onUnauthorised());
+      // An error from the server's middleware stops socket.io's own retries. `unavailable`
+      // means the server could not reach Redis to check the session: not a sign-in
+      // problem, so just try again; anything else may be a revoked key, so ask.
+      if (socket.active) return;
+      if (error.message === 'unavailable') this.#retryLater(() => undefined);
+      else this.#retryLater(() => this.#options.onUnauthorised());
     });
 
     socket.on('snapshot', (snapshot) => {
@@ -110,7 +134,7 @@ export class BoardConnection {
       this.#retryTimer = null;
       check();
       if (this.#socket && !this.#socket.connected) this.#socket.connect();
-    }, RETRY_MS);
+    }, retryDelay(this.#retryAttempt++));
   }
 
   #after(decision: SeqDecision): void {
@@ -137,10 +161,11 @@ export class BoardConnection {
         this.#retryTimer = setTimeout(() => {
           this.#retryTimer = null;
           this.#subscribe();
-        }, RETRY_MS);
+        }, retryDelay(this.#retryAttempt++));
         return;
       }
       this.#resubscribing = false;
+      this.#retryAttempt = 0;
       this.#since = null;
       this.#status = 'live';
     });
