@@ -31,6 +31,7 @@ import { SubscriptionService } from './notify/subscription-service.js';
 import { notificationQueueBeside } from './notify/notification-queue.js';
 import { registerNotificationMetrics } from './notify/notification-metrics.js';
 import { AuditLog } from './audit/audit-log.js';
+import { apiDocsRouter } from './docs/api-docs.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
+  app.use(apiDocsRouter());
 
   const audit = new AuditLog(deps.redis, deps.keys);
   const api = express.Router();

@@ -1,4 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Server } from 'socket.io';
@@ -19,6 +20,8 @@ import { coalesceWebsocketFrames } from './live/coalesce-frames.js';
 export interface RunningServer {
   port: number;
   http: HttpServer;
+  /** The express app, so a test can list every route it registers. */
+  app: Express;
   /** Set when this start created the board's first admin key (print it once). */
   createdAdminKey: string | null;
   close(): Promise<void>;
@@ -79,6 +82,7 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   return {
     port,
     http,
+    app,
     createdAdminKey,
     async close() {
       board.close();

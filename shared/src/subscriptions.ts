@@ -152,7 +152,8 @@ export const storedSubscriptionSchema = subscriptionSchema.omit({ disabledAt: tr
 export type StoredSubscription = z.infer<typeof storedSubscriptionSchema>;
 
 /** `201` of `POST /subscriptions`: the secret (webhook only) is shown here once. */
-export type CreatedSubscription = Subscription & { secret?: string };
+export const createdSubscriptionSchema = subscriptionSchema.extend({ secret: z.string().optional() });
+export type CreatedSubscription = z.infer<typeof createdSubscriptionSchema>;
 
 /** One entry of `GET /subscriptions/:id/deliveries`. */
 export const deliverySchema = z.object({
@@ -168,10 +169,8 @@ export const deliverySchema = z.object({
 export type Delivery = z.infer<typeof deliverySchema>;
 
 /** `202` of `POST /subscriptions/:id/test`. */
-export interface TestDeliveryQueued {
-  deliveryId: string;
-  state: 'pending';
-}
+export const testDeliveryQueuedSchema = z.object({ deliveryId: z.string(), state: z.literal('pending') });
+export type TestDeliveryQueued = z.infer<typeof testDeliveryQueuedSchema>;
 
 /** The alert as a notification describes it: the stored alert plus the site's name. */
 export const notifiedAlertSchema = alertSchema.extend({ siteName: z.string() });
