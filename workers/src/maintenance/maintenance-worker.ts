@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { isStale, MAINTENANCE_JOBS, MAINTENANCE_QUEUE, UPDATES_QUEUE, storedStatusSchema, type MaintenanceJob, type RedisKeys, type StoredStatus } from '@pb/shared';
 import { QueueDepth, type Logger, type ReferenceData } from '@pb/shared/node';
 import type { StatusApplier } from '../apply/apply-status-update.js';
+import { HISTORY_KEPT_PER_SITE } from '../apply/status-store.js';
 
 export interface MaintenanceDeps {
   connection: Redis;
@@ -137,6 +138,10 @@ export async function trimEvents(deps: MaintenanceDeps): Promise<number> {
   const keepFrom = Math.max(1, Math.min(keepFromTime, lastSeq - EVENTS_KEPT + 1));
   const trimmed = await redis.xtrim(keys.events, 'MINID', `${keepFrom}-0`);
   await redis.zremrangebyscore(keys.seqTimes, '-inf', now - SEQ_TIMES_KEPT_MS);
+  // The time machine rebuilds a moment from each site's history, which keeps
+  // HISTORY_KEPT_PER_SITE entries: times of older seqs could never be used, so on a
+  // busy month the index is bounded by count as well as by age.
+  await redis.zremrangebyrank(keys.seqTimes, 0, -(HISTORY_KEPT_PER_SITE * Math.max(1, deps.reference.sites.length) + 1));
   const alerts = await redis.hgetall(keys.alerts);
   const old = Object.entries(alerts)
     .filter(([, json]) => {
