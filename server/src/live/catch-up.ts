@@ -14,7 +14,7 @@ const SLICE_MS = 5;
  * A catch-up sends what is left and joins its rooms in one tick once no more than
  * this many events remain; more than that are sent in slices first.
  */
-export const FINAL_STEP_MAX_EVENTS = 100;
+const FINAL_STEP_MAX_EVENTS = 100;
 /** How long a replay waits for a slow socket to take its last slice before sending the next anyway. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -121,7 +121,7 @@ function targetOf(nsp: BoardNamespace, members: CatchUpMember[]): LiveEventTarge
 }
 
 /** Sends the events the target may see; returns how many. */
-export function emitVisible(target: LiveEventTarget, events: readonly LiveEvent[], visible: (event: LiveEvent) => boolean): number {
+function emitVisible(target: LiveEventTarget, events: readonly LiveEvent[], visible: (event: LiveEvent) => boolean): number {
   let sent = 0;
   for (const event of events) {
     if (!visible(event)) continue;
@@ -131,7 +131,7 @@ export function emitVisible(target: LiveEventTarget, events: readonly LiveEvent[
   return sent;
 }
 
-export function joinRooms(socket: BoardSocket, rooms: string[]): void {
+function joinRooms(socket: BoardSocket, rooms: string[]): void {
   for (const room of rooms) void socket.join(room);
   socket.data.rooms = rooms;
 }

@@ -35,7 +35,7 @@ export interface SubscribeDeps {
   logger: Logger;
 }
 
-/** Only seen if the socket is still there: its connection closed while it was caught up. */
+/** The answer when the socket closed (or subscribed again) while being caught up; rarely seen by anyone. */
 const SUPERSEDED: Ack<SubscribeResult> = { ok: false, error: { code: 'superseded', message: 'The connection closed, or a newer subscribe replaced this one.' } };
 
 /**
