@@ -105,7 +105,11 @@ export class StatusApplier {
     });
   }
 
-  /** Computes every change not done yet and commits them in bounded calls; null when a site moved. */
+  /**
+   * Computes the changes not done yet and commits them in bounded calls, a call's
+   * worth at a time (so a job never holds all its changes at once, and a site that
+   * moved wastes at most one call's work); null when a site moved.
+   */
   private async computeAndCommit(
     updates: PostedUpdate[],
     sites: Map<string, SiteSnapshot>,
@@ -119,9 +123,8 @@ export class StatusApplier {
       return state;
     };
     const outcomes: (ApplyOutcome | undefined)[] = [];
-    /** Per update: the results it already has, and the changes still to commit. */
-    const pending: { index: number; earlier: ChangeResult[]; changes: PostedChange[] }[] = [];
-
+    /** Per update still to do: the results it already has, and the indexes of its changes not done. */
+    const pending: { index: number; update: PostedUpdate; earlier: ChangeResult[]; todo: PostedUpdate['changes'] }[] = [];
     for (const [index, update] of updates.entries()) {
       const record = records.get(update.origin.updateId);
       if (record && (record.state === 'applied' || record.state === 'superseded')) {
@@ -129,39 +132,40 @@ export class StatusApplier {
         continue;
       }
       const earlier: ChangeResult[] = [];
-      const changes: PostedChange[] = [];
-      for (const [i, { site, normalised }] of update.changes.entries()) {
+      const todo: PostedUpdate['changes'] = [];
+      update.changes.forEach((change, i) => {
         const done = record?.done[i];
         if (done) earlier.push(done);
-        else changes.push(this.postedChange(site, normalised, update.origin, stateOf(site.code), now));
-      }
-      const last = changes.at(-1);
-      if (!last) {
-        outcomes[index] = combine(earlier);
-        continue;
-      }
-      last.record.finish = {
-        sites: update.changes.map((change) => change.site.code),
-        earlierApplied: earlier.some((result) => result.state === 'applied'),
-        earlierSeq: Math.max(0, ...earlier.map((result) => result.seq)),
-      };
-      pending.push({ index, earlier, changes });
+        else todo.push(change);
+      });
+      if (todo.length === 0) outcomes[index] = combine(earlier);
+      else pending.push({ index, update, earlier, todo });
     }
 
-    // Each call expects the versions the changes before it leave behind.
+    // Each call expects the versions the calls before it leave behind.
     const versions = new Map([...sites].map(([code, snapshot]) => [code, snapshot.version]));
-    for (const group of commitGroups(pending)) {
-      const changes = group.flatMap((update) => update.changes);
+    for (const group of commitGroups(pending, (update) => update.todo.length)) {
+      const changes: PostedChange[] = [];
+      for (const { update, earlier, todo } of group) {
+        const computed = todo.map(({ site, normalised }) => this.postedChange(site, normalised, update.origin, stateOf(site.code), now));
+        // The update's last change finishes its record.
+        const last = computed[computed.length - 1];
+        if (last) last.record.finish = {
+          sites: update.changes.map((change) => change.site.code),
+          earlierApplied: earlier.some((result) => result.state === 'applied'),
+          earlierSeq: Math.max(0, ...earlier.map((result) => result.seq)),
+        };
+        changes.push(...computed);
+      }
       const expect = new Map<string, number>();
       for (const change of changes) if (!expect.has(change.site)) expect.set(change.site, versions.get(change.site) ?? 0);
       const reply = await this.store.commit(changes, expect, now);
       if (!reply.committed) return null;
       for (const change of changes) if (change.state === 'applied') versions.set(change.site, (versions.get(change.site) ?? 0) + 1);
       let offset = 0;
-      for (const update of group) {
-        const results = reply.results.slice(offset, offset + update.changes.length);
-        offset += update.changes.length;
-        outcomes[update.index] = combine([...update.earlier, ...results]);
+      for (const { index, earlier, todo } of group) {
+        outcomes[index] = combine([...earlier, ...reply.results.slice(offset, offset + todo.length)]);
+        offset += todo.length;
       }
     }
     return outcomes.map((outcome) => outcome ?? { state: 'superseded', seq: 0 });
@@ -259,18 +263,19 @@ function combine(results: ChangeResult[]): ApplyOutcome {
 }
 
 /** Splits updates into commit calls of about CHANGES_PER_COMMIT changes, never splitting an update. */
-function commitGroups<T extends { changes: unknown[] }>(updates: T[]): T[][] {
+function commitGroups<T>(updates: T[], sizeOf: (update: T) => number): T[][] {
   const groups: T[][] = [];
   let group: T[] = [];
   let size = 0;
   for (const update of updates) {
-    if (size > 0 && size + update.changes.length > CHANGES_PER_COMMIT) {
+    const changes = sizeOf(update);
+    if (size > 0 && size + changes > CHANGES_PER_COMMIT) {
       groups.push(group);
       group = [];
       size = 0;
     }
     group.push(update);
-    size += update.changes.length;
+    size += changes;
   }
   if (group.length) groups.push(group);
   return groups;
