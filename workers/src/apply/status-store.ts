@@ -83,6 +83,7 @@ export interface ChangeRecord {
   finish?: { sites: string[]; earlierApplied: boolean; earlierSeq: number };
 }
 
+/** A commit's answer: each change's result, in order, or the sites that moved (then nothing was written). */
 export type CommitReply = { committed: true; results: ChangeResult[] } | { committed: false; moved: string[] };
 
 /** The record field that marks an update's change to `site` as done. */
