@@ -4,13 +4,48 @@
  * machine: posts reach sockets, a subscription resumes with `since`, an
  * Idempotency-Key applies once, and a worker process killed mid-batch loses nothing.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '@pb/shared';
 import { mastersOf } from '@pb/shared/node';
-import { startProcess, stopProcess, type BoardProcess } from '../support/board-processes.js';
+import { startProcess, type BoardProcess } from '../support/board-processes.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
 import { api, connectBoard, createKey, eventually, reference, startTestBoard, subscribe, waitForUpdate, type BoardClient, type TestBoard } from '../support/test-board.js';
+
+/** A process and all its descendants (tsx runs the workers in a node child of its own). */
+function processTree(pid: number): number[] {
+  const pids = [pid];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) pids.push(...processTree(Number(child)));
+    }
+  } catch {
+    // already gone
+  }
+  return pids;
+}
+
+function existsAsProcess(pid: number): boolean {
+  try {
+    // Zombies (killed, not yet reaped) count as gone.
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILLs a process with everything under it, as the OOM killer or a lost host would. */
+function killTree(proc: BoardProcess): void {
+  for (const pid of processTree(proc.child.pid!).reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
 
 describe('on a real Redis Cluster of three masters', () => {
   let cluster: RedisCluster;
@@ -109,7 +144,10 @@ describe('on a real Redis Cluster of three masters', () => {
       workerBoard = await startTestBoard({ redisUrl: cluster.url }, { redisUrl: cluster.url, workers: false });
     }, 60_000);
     afterAll(async () => {
-      for (const proc of processes) await stopProcess(proc, 'SIGKILL');
+      for (const proc of processes) {
+        killTree(proc);
+        await proc.exited;
+      }
       await workerBoard?.close();
     }, 60_000);
 
@@ -143,8 +181,12 @@ describe('on a real Redis Cluster of three masters', () => {
         const done = (await statesOf(ids)).filter((state) => state !== 'queued').length;
         return done > 0 && done < ids.length;
       }, 60_000, 'the first worker process to be part-way through');
-      first.child.kill('SIGKILL');
+      const killed = processTree(first.child.pid!);
+      expect(killed.length).toBeGreaterThan(1);
+      killTree(first);
       await first.exited;
+      // Nothing of the first workers process is left running.
+      await eventually(() => killed.every((pid) => !existsAsProcess(pid)), 10_000, 'every process of the first workers to be gone');
       const leftByTheKill = (await statesOf(ids)).filter((state) => state === 'queued').length;
       expect(leftByTheKill).toBeGreaterThan(0);
 
