@@ -32,6 +32,8 @@ import { notificationQueueBeside } from './notify/notification-queue.js';
 import { registerNotificationMetrics } from './notify/notification-metrics.js';
 import { AuditLog } from './audit/audit-log.js';
 import { apiDocsRouter } from './docs/api-docs.js';
+import { requestLog } from './http/request-log.js';
+import { registerQueueJobCounts } from '@pb/shared/node';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders);
+  app.use(requestLog(deps.logger));
   app.use((req, res, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/api/') ? 'api-other' : 'static'), status: String(res.statusCode) }));
@@ -92,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(keysRouter({ apiKeys: deps.apiKeys, reference: deps.reference, audit }));
   const notifications = { queue: notificationQueueBeside(deps.queue, deps.keys), subscriptions: new SubscriptionStore(deps.redis, deps.keys), deliveries: new DeliveryLog(deps.redis, deps.keys) };
   registerNotificationMetrics(deps.metrics.registry, notifications);
+  registerQueueJobCounts(deps.metrics.registry, [deps.queue, notifications.queue]);
   const policy = { allowPrivate: deps.config.webhookAllowPrivate, allowHttp: deps.config.webhookAllowHttp };
   api.use(subscriptionsRouter({ service: new SubscriptionService({ ...notifications, policy, emailConfigured: Boolean(deps.config.smtpUrl) }), audit }));
   api.use(notFoundHandler);

@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { redisKeys, UPDATES_QUEUE } from '@pb/shared';
 import { assertNoEviction, warnIfNotDurable, createRedis, waitForRedis, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
 import { createApp } from './app.js';
+import { observeLiveEvent } from './http/live-metrics.js';
 import { IngestRunner } from './ingest/ingest-runner.js';
 import { createUpdateIngest } from './ingest/ingest-updates.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -62,6 +63,7 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   io.engine.use(securityHeaders);
   const tail = new EventStreamTail(tailRedis, keys, logger);
   await tail.start();
+  tail.on('event', (event) => observeLiveEvent(metrics, event));
   const board = attachBoardNamespace({
     io, redis, keys, tail, reader, apiKeys, sessions, logger, publicUrl: config.publicUrl,
     onDelivered: (count) => metrics.eventsBroadcast.inc(count),

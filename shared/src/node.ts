@@ -6,5 +6,6 @@ export * from './node/shutdown.js';
 export * from './node/free-port.js';
 export * from './node/lua-script.js';
 export * from './node/queue-depth.js';
+export * from './node/queue-metrics.js';
 export * from './node/target-guard.js';
 export * from './node/subscription-store.js';

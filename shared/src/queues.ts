@@ -23,6 +23,8 @@ export const updateJobSchema = z.object({
   /** The trusts the poster may post for; undefined means any (admin). */
   trusts: z.array(z.string()).optional(),
   receivedAt: z.string(),
+  /** The id of the HTTP request that posted it (`X-Request-Id`), so the workers' log lines name it too. */
+  requestId: z.string().max(128).optional(),
   /** The raw input: an object for JSON, a string for the text formats, the cells of a CSV row. */
   body: z.unknown(),
   /** For free text: the site named in `?site=`; for JSON, the site it names. */

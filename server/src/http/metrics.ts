@@ -9,6 +9,13 @@ export function createMetrics() {
     updatesPosted: new Counter({ name: 'pb_updates_posted_total', help: 'Updates accepted for processing', labelNames: ['format'] as const, registers: [registry] }),
     eventsBroadcast: new Counter({ name: 'pb_events_broadcast_total', help: 'Board events broadcast to sockets', registers: [registry] }),
     snapshotBuilds: new Counter({ name: 'pb_live_snapshot_builds_total', help: 'Board snapshots built for socket subscribers (one shared by all who need it)', registers: [registry] }),
+    eventsPublished: new Counter({ name: 'pb_events_published_total', help: 'Board events read from the event stream for broadcast, by kind', labelNames: ['kind'] as const, registers: [registry] }),
+    postToEvent: new Histogram({
+      name: 'pb_post_to_event_seconds',
+      help: 'Time from a post being received to its status event leaving for the sockets',
+      buckets: [0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
     sockets: new Gauge({ name: 'pb_board_sockets', help: 'Connected board sockets', registers: [registry] }),
     httpDuration: new Histogram({
       name: 'pb_http_request_seconds',

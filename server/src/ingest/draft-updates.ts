@@ -11,8 +11,9 @@ export interface Drafts {
 }
 
 /** Turns a read body into job drafts, checking what needs the reference data and the caller's rights. */
-export function draftUpdates(body: BodyRead, caller: Caller, reference: ReferenceData, siteParam: string | undefined): Drafts {
+export function draftUpdates(body: BodyRead, caller: Caller, reference: ReferenceData, siteParam: string | undefined, requestId?: string): Drafts {
   const base = {
+    ...(requestId ? { requestId } : {}),
     keyId: caller.id,
     actor: caller.label,
     receivedAt: new Date().toISOString(),

@@ -20,6 +20,8 @@ export interface IngestRequest {
   idempotencyKey: string | undefined;
   /** Milliseconds since the epoch. */
   receivedAt: number;
+  /** The request's id (`X-Request-Id`), carried into each job for the workers' logs. */
+  requestId?: string;
 }
 
 /** The answer to a post: the 202 body ready to send, or the 4xx/503 to throw. */
@@ -49,7 +51,7 @@ export class UpdateIngest {
     try {
       const body = readUpdateBody({ mediaType: request.mediaType, bytes: request.bytes, receivedAt: request.receivedAt });
       if (!body.ok) return { ok: false, status: body.status, code: body.code, message: body.message, ...(body.details ? { details: body.details } : {}) };
-      const drafts = draftUpdates(body, request.caller, this.deps.reference, request.siteParam);
+      const drafts = draftUpdates(body, request.caller, this.deps.reference, request.siteParam, request.requestId);
       await this.deps.rateLimit.consume(request.caller.id, drafts.jobs.length);
       const queued = await this.deps.enqueuer.enqueue(drafts.jobs, request.caller.id, request.idempotencyKey, body.bodyHash);
       const updates: RowResult[] = [...queued, ...drafts.rowErrors.map((r) => ({ row: r.row, state: 'rejected' as const, errors: r.errors }))];

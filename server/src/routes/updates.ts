@@ -42,6 +42,7 @@ export function updatesRouter(deps: UpdatesRouteDeps): Router {
         siteParam: typeof req.query.site === 'string' ? req.query.site : undefined,
         idempotencyKey: readIdempotencyKey(req),
         receivedAt: Date.now(),
+        ...(typeof req.id === 'string' ? { requestId: req.id } : {}),
       });
       deps.postedCounter.inc({ format: answer.format }, answer.queued);
       res.status(202).type('application/json').send(answer.json);
