@@ -2,6 +2,7 @@ import { Queue, type Worker } from 'bullmq';
 import { NOTIFICATIONS_QUEUE, redisKeys, UPDATES_QUEUE } from '@pb/shared';
 import { assertNoEviction, warnIfNotDurable, createRedis, waitForRedis, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
 import { startUpdateWorker } from './update-worker.js';
+import { warmUpFreeText } from './normalise/free-text.js';
 import { startMaintenance } from './maintenance/maintenance-worker.js';
 import { StatusApplier } from './apply/apply-status-update.js';
 import { startNotifications } from './notify/start-notifications.js';
@@ -30,6 +31,7 @@ export async function startWorkers(config: Config, reference: ReferenceData, log
 
   // One applier per process: its per-site order covers posted updates and housekeeping alike.
   const applier = new StatusApplier(redis, keys, config.staleAfterMinutes);
+  warmUpFreeText(reference);
   const updates = startUpdateWorker({
     connection, redis, keys, reference, logger, applier,
     staleAfterMinutes: config.staleAfterMinutes,

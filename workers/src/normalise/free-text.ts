@@ -219,3 +219,22 @@ function findReasons(text: string, table: PhraseTable): string | undefined {
   }
   return reasons.size > 0 ? [...reasons].join(', ').slice(0, 200) : undefined;
 }
+
+/**
+ * Runs a few texts through every phrase of the table, twice: V8 compiles each regex
+ * on its first run and again to machine code on its second, and for a table of this
+ * size that takes hundreds of milliseconds. Paid once when a worker starts, not by the
+ * first trust to post free text (nor by the live path behind it).
+ */
+let warmedUp = false;
+
+export function warmUpFreeText(reference: ReferenceData): void {
+  const site = reference.sites[0];
+  if (warmedUp || !site) return;
+  warmedUp = true;
+  const texts = [
+    `Declared a critical incident; A&E closed, patients diverted to ${site.name}. Waits of up to 11 hours.`,
+    'Very busy, OPEL 3; ambulances diverted; business continuity incident stood down.',
+  ];
+  for (let round = 0; round < 2; round++) for (const text of texts) normaliseFreeText(text, site.code, new Date().toISOString(), reference);
+}
