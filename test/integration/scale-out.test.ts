@@ -29,7 +29,7 @@ describe('scale-out: two server and two worker processes on one Redis', () => {
     for (const [index, url] of urls.entries()) await waitUntilReady(procs[index]!, url);
     queue = new Queue(UPDATES_QUEUE, { connection: redis.duplicate(), prefix: `{${prefix}}:bull` });
     await eventually(async () => (await queue.getWorkersCount()) >= 2, 30_000, 'both worker processes');
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();

@@ -48,7 +48,7 @@ export async function waitUntilReady(proc: BoardProcess, url: string): Promise<v
     } catch {
       return false;
     }
-  }, 30_000, `${url}/readyz`);
+  }, 90_000, `${url}/readyz`);
 }
 
 /** Stops the process with `signal` and waits for it to exit. */
