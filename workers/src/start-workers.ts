@@ -5,6 +5,7 @@ import { startUpdateWorker } from './update-worker.js';
 import { warmUpFreeText } from './normalise/free-text.js';
 import { startMaintenance } from './maintenance/maintenance-worker.js';
 import { StatusApplier } from './apply/apply-status-update.js';
+import { registerApplyMetrics } from './apply/apply-metrics.js';
 import { startNotifications } from './notify/start-notifications.js';
 import { createWorkerMetrics, observeJobs } from './metrics/worker-metrics.js';
 import { startMetricsServer, type RunningMetricsServer } from './metrics/metrics-server.js';
@@ -43,6 +44,7 @@ export async function startWorkers(config: Config, reference: ReferenceData, log
   const countedQueues = [UPDATES_QUEUE, NOTIFICATIONS_QUEUE].map((name) => new Queue(name, { connection, prefix: keys.bullPrefix }));
   const metrics = createWorkerMetrics([...countedQueues, maintenance.queue]);
   observeJobs(updates, metrics, logger);
+  registerApplyMetrics(metrics.registry, applier);
   observeJobs(maintenance.worker, metrics, logger);
   const metricsServer: RunningMetricsServer | null = options.metricsPort === undefined ? null : await startMetricsServer(metrics.registry, options.metricsPort, logger);
   await updates.waitUntilReady();
