@@ -200,3 +200,14 @@ export async function startBenchRedis(): Promise<{ url: string; stop(): Promise<
     }),
   };
 }
+
+/** A display key on the board, as a wallboard would have: what the benchmarks' boards sign in with. */
+export async function createDisplayKey(board: Pick<BoardProcesses, 'url' | 'adminKey'>): Promise<string> {
+  const response = await fetch(`${board.url}/api/v1/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'display', label: 'bench display' }),
+  });
+  if (response.status !== 201) throw new Error(`could not create a display key: ${response.status}`);
+  return ((await response.json()) as { key: string }).key;
+}

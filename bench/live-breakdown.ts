@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { loadReferenceData } from '@pb/shared/node';
-import { atRate, createPoster, startBenchRedis, startBoardProcesses } from './board-processes.js';
+import { atRate, createPoster, startBenchRedis, startBoardProcesses, createDisplayKey } from './board-processes.js';
 import { cpuByCategory, monotonicMicros, readProfiles, SERVER_CATEGORIES, WORKER_CATEGORIES } from './profile-breakdown.js';
 
 const RATE = Number(process.env.BENCH_BREAKDOWN_RATE ?? 300);
@@ -40,12 +40,7 @@ export async function runLiveBreakdown(): Promise<{ cpu: Row[]; redis: Row[]; su
   const board = await startBoardProcesses({}, 1, { profileDir, redisUrl: benchRedis.url });
   const redis = new Redis(benchRedis.url);
   try {
-    const keyResponse = await fetch(`${board.url}/api/v1/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'display', label: 'bench display' }),
-    });
-    const displayKey = ((await keyResponse.json()) as { key: string }).key;
+    const displayKey = await createDisplayKey(board);
     const listeners = fork(fileURLToPath(new URL('./listeners.ts', import.meta.url)), [board.url, displayKey, String(CLIENTS)], { execArgv: ['--import', 'tsx'] });
     await new Promise<void>((resolve) => listeners.once('message', () => resolve()));
     const poster = createPoster(board.url, board.adminKey);

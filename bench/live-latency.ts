@@ -9,7 +9,7 @@ import { Queue, Worker, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { loadReferenceData } from '@pb/shared/node';
-import { atRate, cpuSecondsOfTree, createPoster, percentile, REDIS_URL, redisCpuSeconds, startBoardProcesses } from './board-processes.js';
+import { atRate, cpuSecondsOfTree, createPoster, percentile, REDIS_URL, redisCpuSeconds, startBoardProcesses, createDisplayKey } from './board-processes.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const PROBES = 5;
@@ -51,12 +51,7 @@ export async function runLiveLatency(servers = 1): Promise<Row[]> {
   const board = await startBoardProcesses({}, servers);
   const rows: Row[] = [];
   try {
-    const keyResponse = await fetch(`${board.url}/api/v1/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'display', label: 'bench display' }),
-    });
-    const displayKey = ((await keyResponse.json()) as { key: string }).key;
+    const displayKey = await createDisplayKey(board);
 
     // The other 95 clients live in a child process, so this one only measures.
     const listeners = fork(fileURLToPath(new URL('./listeners.ts', import.meta.url)), [board.urls.join(','), displayKey, String(CLIENTS - PROBES)], { execArgv: ['--import', 'tsx'] });
