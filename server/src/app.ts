@@ -34,6 +34,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { apiDocsRouter } from './docs/api-docs.js';
 import { requestLog } from './http/request-log.js';
 import { registerQueueJobCounts } from '@pb/shared/node';
+import { queueAdminRouter } from './admin/queue-admin.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
   const notifications = { queue: notificationQueueBeside(deps.queue, deps.keys), subscriptions: new SubscriptionStore(deps.redis, deps.keys), deliveries: new DeliveryLog(deps.redis, deps.keys) };
   registerNotificationMetrics(deps.metrics.registry, notifications);
   registerQueueJobCounts(deps.metrics.registry, [deps.queue, notifications.queue]);
+  app.use(queueAdminRouter({ sessions: deps.sessions, queues: [deps.queue, notifications.queue] }));
   const policy = { allowPrivate: deps.config.webhookAllowPrivate, allowHttp: deps.config.webhookAllowHttp };
   api.use(subscriptionsRouter({ service: new SubscriptionService({ ...notifications, policy, emailConfigured: Boolean(deps.config.smtpUrl) }), audit }));
   api.use(notFoundHandler);

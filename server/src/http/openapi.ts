@@ -77,6 +77,7 @@ export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = [
   { tag: 'operations', method: 'get', path: '/metrics', summary: 'Prometheus metrics (no notes, key labels or secrets).', status: 200, response: 'text/plain' },
   { tag: 'operations', method: 'get', path: '/api/v1/openapi.json', summary: 'This document.', status: 200, response: z.record(z.string(), z.unknown()) },
   { tag: 'operations', method: 'get', path: '/api/docs', summary: 'This document, rendered.', status: 200, response: 'text/html' },
+  { tag: 'operations', method: 'get', path: '/admin/queues', summary: 'The BullMQ queues (bull-board); an admin’s browser session only (redirects to sign-in without one, 403 for other roles).', status: 200, response: 'text/html' },
   { tag: 'operations', method: 'get', path: '/api/docs/init.js', summary: 'The docs page’s start-up script (a file, as the CSP wants).', status: 200, response: 'application/javascript' },
 
   {
