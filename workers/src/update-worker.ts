@@ -28,6 +28,9 @@ export interface BatchOutcome {
   retries: number;
 }
 
+/** Completed jobs kept, and for how long. */
+const COMPLETED_JOBS_KEPT = { count: 200, age: 3600 };
+
 /** Failed jobs kept (each with at most a 4 KB excerpt of its input), and for how long. */
 const FAILED_JOBS_KEPT = { count: 1000, age: 7 * 24 * 3600 };
 
@@ -60,7 +63,9 @@ export function startUpdateWorker(deps: UpdateWorkerDeps): Worker {
     connection: deps.connection,
     prefix: deps.keys.bullPrefix,
     concurrency: deps.concurrency,
-    removeOnComplete: { count: 1000 },
+    // A completed job's data is up to 500 updates; each update's own record says how it
+    // ended, so BullMQ keeps only a few recent ones (for the queue admin and benchmarks).
+    removeOnComplete: COMPLETED_JOBS_KEPT,
     removeOnFail: FAILED_JOBS_KEPT,
   });
 
