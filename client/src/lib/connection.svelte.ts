@@ -14,20 +14,20 @@ export const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
 /**
- * Back-off between attempts, ours and socket.io's alike: 1 s doubling to at most 5 s,
- * each spread ±50 % at random. After a deploy every screen in the country loses its
- * socket at the same instant; the spread keeps them from coming back in step (a
- * thundering herd), and the 5 s ceiling keeps a screen at most ~7.5 s behind a server
- * that is ready again.
+ * Back-off between attempts, ours and socket.io's alike: 1 s doubling to at most 4 s,
+ * each spread at random (socket.io: ±50 %, then capped; ours: the upper half of the
+ * step). After a deploy every screen in the country loses its socket at the same
+ * instant; the spread keeps them from coming back in step (a thundering herd), and the
+ * 4 s ceiling brings every screen back within 5 s of the server being ready again.
  */
 const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 5_000;
+const RETRY_MAX_MS = 4_000;
 const RETRY_JITTER = 0.5;
 
-/** The `attempt`-th retry delay (0-based): exponential, capped, with jitter. */
+/** The `attempt`-th retry delay (0-based): exponential, capped, then spread over the upper half of the step. */
 function retryDelay(attempt: number): number {
-  const base = Math.min(RETRY_FIRST_MS * 2 ** Math.min(attempt, 16), RETRY_MAX_MS);
-  return Math.round(base * (1 - RETRY_JITTER + Math.random() * 2 * RETRY_JITTER));
+  const step = Math.min(RETRY_FIRST_MS * 2 ** Math.min(attempt, 16), RETRY_MAX_MS);
+  return Math.round(step * (1 - RETRY_JITTER * Math.random()));
 }
 
 export interface BoardConnectionOptions {
