@@ -6,7 +6,7 @@
  * flight, then Redis writes its append-only file and exits.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, freePort, loadConfig } from '@pb/shared/node';
@@ -75,6 +75,31 @@ function workerProcessCount(env: NodeJS.ProcessEnv): number {
   const count = Number(configured);
   if (!Number.isInteger(count) || count < 1 || count > 64) throw new ConfigError(`Invalid configuration:\n  PB_WORKER_PROCESSES: must be a whole number, 1–64 (got "${configured}")`);
   return count;
+}
+
+/** When a TypeScript or Lua file of shared, server or workers last changed. */
+function newestSourceChange(): number {
+  let newest = 0;
+  for (const pkg of ['shared', 'server', 'workers']) {
+    for (const file of readdirSync(`${ROOT}${pkg}/src`, { recursive: true, encoding: 'utf8' })) {
+      if (/\.(ts|lua)$/.test(file) && !file.endsWith('.test.ts')) newest = Math.max(newest, statSync(`${ROOT}${pkg}/src/${file}`).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * The compiled code (`npm run build`) when it is there, else the TypeScript source. The
+ * compiled packages find each other through the "pressure-board-dist" export condition.
+ */
+function processEntries(env: NodeJS.ProcessEnv): { server: string; workers: string; env: NodeJS.ProcessEnv } {
+  const built = ['server/dist/main.js', 'workers/dist/main.js', 'shared/dist/index.js'].map((file) => `${ROOT}${file}`);
+  // A build older than the source it came from would run yesterday's code: use the source then.
+  if (!built.every(existsSync) || Math.min(...built.map((file) => statSync(file).mtimeMs)) < newestSourceChange()) {
+    return { server: 'server/src/main.ts', workers: 'workers/src/main.ts', env };
+  }
+  const nodeOptions = [env.NODE_OPTIONS, '--conditions=pressure-board-dist'].filter(Boolean).join(' ');
+  return { server: 'server/dist/main.js', workers: 'workers/dist/main.js', env: { ...env, NODE_OPTIONS: nodeOptions } };
 }
 
 /** One server or workers process of the product, restarted if it dies while the product runs. */
@@ -156,9 +181,10 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redis?.url ?? config.redisUrl, PORT: String(config.port) };
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
+  const entries = processEntries(env);
   processes = [
-    new Supervised('server', 'server/src/main.ts', env),
-    ...Array.from({ length: workers }, (_, i) => new Supervised(`workers ${i + 1}`, 'workers/src/main.ts', env)),
+    new Supervised('server', entries.server, entries.env),
+    ...Array.from({ length: workers }, (_, i) => new Supervised(`workers ${i + 1}`, entries.workers, entries.env)),
   ];
   for (const p of processes) p.start();
 
