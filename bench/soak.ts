@@ -18,11 +18,19 @@ const SCREENS = Number(process.env.BENCH_SOAK_SCREENS ?? 1_000);
 const SAMPLE_SECONDS = Number(process.env.BENCH_SOAK_SAMPLE_SECONDS ?? Math.max(10, Math.round((MINUTES * 60) / 12)));
 const FLAT_PCT = 10;
 
-/** A key's family: the part after the board's hash tag, with ids folded (`history:<site>` → `history`, BullMQ's `bull:updates:<job>` → `bull:updates:<job>`). */
+/** BullMQ's own per-queue keys; any other third part is a job id. */
+const BULL_QUEUE_KEYS = new Set(['wait', 'active', 'completed', 'failed', 'delayed', 'paused', 'prioritized', 'waiting-children', 'events', 'id', 'meta', 'marker', 'stalled', 'stalled-check', 'limiter', 'repeat', 'de', 'pc']);
+
+/**
+ * A key's family: the part after the board's hash tag, ids folded (`history:<site>` →
+ * `history`; BullMQ's `bull:updates:<job id>[:lock|:logs]` → `bull:updates:<job>[:lock|:logs]`).
+ */
 function familyOf(key: string, tag: string): string {
   const parts = key.slice(tag.length + 1).split(':');
-  if (parts[0] === 'bull') return `bull:${parts[1]}:${parts[2] === undefined ? '' : /^\d+$/.test(parts[2]) || parts[2].startsWith('repeat') ? '<job>' : parts[2]}`;
-  return parts[0]!;
+  if (parts[0] !== 'bull') return parts[0]!;
+  const kind = parts[2] ?? '';
+  if (BULL_QUEUE_KEYS.has(kind)) return `bull:${parts[1]}:${kind}`;
+  return `bull:${parts[1]}:<job>${parts[3] ? `:${parts[3]}` : ''}`;
 }
 
 /** Keys and elements per key family of the board. */
