@@ -6,8 +6,12 @@ import { MAX_UPDATES_PER_JOB, type RedisKeys, type UpdateBatch, type UpdateJob }
 import type { QueueDepth } from '@pb/shared/node';
 import { ApiError } from '../http/api-error.js';
 
-/** Update records (and so `GET /updates/:id`) are kept a week. */
-const UPDATE_RECORD_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * Update records (and so `GET /updates/:id`) are kept a day, as long as an
+ * Idempotency-Key repeat can return their ids: a poster reads its results within
+ * minutes, and on the worst day a week of them would be the largest thing in Redis.
+ */
+const UPDATE_RECORD_TTL_SECONDS = 24 * 3600;
 /** SPEC §10: the same Idempotency-Key within 24 h returns the original update. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /**
