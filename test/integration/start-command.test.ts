@@ -59,14 +59,15 @@ describe('npm start', () => {
     // tsx runs the script in a child of its own, so look at the whole tree.
     const children = await descendantsOf(start.child.pid!);
     expect(children.some((c) => c.command.includes('redis-server'))).toBe(true);
-    expect(children.filter((c) => c.command.includes('server/src/main.ts'))).toHaveLength(1);
-    expect(children.filter((c) => c.command.includes('workers/src/main.ts'))).toHaveLength(1);
+    // The compiled build when it is newer than the source (npm test builds it), else the TypeScript.
+    expect(children.filter((c) => /server\/(src\/main\.ts|dist\/main\.js)/.test(c.command))).toHaveLength(1);
+    expect(children.filter((c) => /workers\/(src\/main\.ts|dist\/main\.js)/.test(c.command))).toHaveLength(1);
 
     // The workers in their own process apply what the server queues.
     const url = `http://127.0.0.1:${port}`;
     const posted = await api(url, adminKey, 'POST', '/updates', { site: 'RHU03', opel: 3 });
     expect(posted.status).toBe(202);
-    expect((await waitForUpdate({ url, adminKey }, posted.body.updates[0].id)).state).toBe('applied');
+    expect((await waitForUpdate({ url, adminKey }, posted.body.updates[0].id, 60_000)).state).toBe('applied');
 
     start.child.kill('SIGINT');
     expect(await start.exited).toBe(0);
