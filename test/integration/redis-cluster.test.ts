@@ -4,28 +4,14 @@
  * machine: posts reach sockets, a subscription resumes with `since`, an
  * Idempotency-Key applies once, and a worker process killed mid-batch loses nothing.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '@pb/shared';
 import { mastersOf } from '@pb/shared/node';
-import { startProcess, type BoardProcess } from '../support/board-processes.js';
+import { killTree, processTree, startProcess, type BoardProcess } from '../support/board-processes.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
 import { api, connectBoard, createKey, eventually, reference, startTestBoard, subscribe, waitForUpdate, type BoardClient, type TestBoard } from '../support/test-board.js';
-
-/** A process and all its descendants (tsx runs the workers in a node child of its own). */
-function processTree(pid: number): number[] {
-  const pids = [pid];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const child of children ? children.split(' ') : []) pids.push(...processTree(Number(child)));
-    }
-  } catch {
-    // already gone
-  }
-  return pids;
-}
 
 function existsAsProcess(pid: number): boolean {
   try {
@@ -33,17 +19,6 @@ function existsAsProcess(pid: number): boolean {
     return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
-  }
-}
-
-/** SIGKILLs a process with everything under it, as the OOM killer or a lost host would. */
-function killTree(proc: BoardProcess): void {
-  for (const pid of processTree(proc.child.pid!).reverse()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
   }
 }
 

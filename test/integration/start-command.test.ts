@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { freePort } from '@pb/shared/node';
-import { startProcess, startServerProcess, stopProcess, type BoardProcess } from '../support/board-processes.js';
+import { killTree, startProcess, startServerProcess, stopProcess, type BoardProcess } from '../support/board-processes.js';
 import { api, eventually, waitForUpdate } from '../support/test-board.js';
 
 /** A process's children, from ps. */
@@ -37,14 +37,14 @@ describe('npm start', () => {
   let start: BoardProcess | undefined;
 
   afterAll(async () => {
-    if (start) await stopProcess(start, 'SIGKILL');
+    if (start && start.child.exitCode === null) killTree(start);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('runs server and workers as separate processes on a private Redis with appendfsync always, and stops on one Ctrl-C', async () => {
     const port = await freePort();
     const adminKey = `admin-${randomBytes(16).toString('hex')}`;
-    start = startProcess('npm start', 'scripts/start.ts', { PORT: String(port), PB_DATA_DIR: dataDir, PB_ADMIN_KEY: adminKey, PB_WORKER_PROCESSES: '1', LOG_LEVEL: 'warn', REDIS_URL: '' });
+    start = startProcess('npm start', 'scripts/start.ts', { PORT: String(port), PB_DATA_DIR: dataDir, PB_ADMIN_KEY: adminKey, PB_WORKER_PROCESSES: '1', LOG_LEVEL: 'warn', REDIS_URL: '' }, { ownProcessGroup: true });
     const banner = await eventually(() => {
       if (start!.child.exitCode !== null) throw new Error(`npm start exited: ${start!.output.join('')}`);
       return /Pressure Board is running[\s\S]*?(redis:\/\/127\.0\.0\.1:\d+)/.exec(start!.output.join(''));
@@ -69,9 +69,18 @@ describe('npm start', () => {
     expect(posted.status).toBe(202);
     expect((await waitForUpdate({ url, adminKey }, posted.body.updates[0].id, 60_000)).state).toBe('applied');
 
-    start.child.kill('SIGINT');
-    expect(await start.exited).toBe(0);
-    for (const child of children) expect(() => process.kill(child.pid, 0)).toThrow();
+    // Ctrl-C in a terminal reaches the whole foreground process group: tsx and the script.
+    process.kill(-start.child.pid!, 'SIGINT');
+    expect(await start.exited, start.output.join('').slice(-2000)).toBe(0);
+    const alive = children.filter((child) => {
+      try {
+        process.kill(child.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive, 'processes still running after Ctrl-C').toEqual([]);
   }, 180_000);
 });
 

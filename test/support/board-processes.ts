@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@pb/shared/node';
 import { eventually } from './test-board.js';
@@ -19,10 +20,11 @@ export interface BoardProcess {
  * Starts `entry` (e.g. `server/src/main.ts`) under tsx with `env` on top of this
  * process's environment; a variable set to '' is removed.
  */
-export function startProcess(name: string, entry: string, env: Record<string, string>): BoardProcess {
+export function startProcess(name: string, entry: string, env: Record<string, string>, options: { ownProcessGroup?: boolean } = {}): BoardProcess {
   const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === '') delete merged[key];
-  const child = spawn(TSX, [entry], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own lets a test send Ctrl-C to the whole group, as a terminal does.
+  const child = spawn(TSX, [entry], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup === true });
   const output: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -49,6 +51,31 @@ export async function waitUntilReady(proc: BoardProcess, url: string): Promise<v
       return false;
     }
   }, 90_000, `${url}/readyz`);
+}
+
+/** A process and all its descendants, from /proc (tsx runs the script in a node child of its own). */
+export function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text) children = children.concat(text.split(' ').map(Number));
+    }
+  } catch {
+    return [];
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** SIGKILLs a process and everything below it: the end of a test that failed half-way. */
+export function killTree(proc: BoardProcess): void {
+  for (const pid of processTree(proc.child.pid!).reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 /** Stops the process with `signal` and waits for it to exit. */
