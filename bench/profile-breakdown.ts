@@ -24,6 +24,11 @@ interface CpuProfile {
 export interface Category {
   name: string;
   test: (url: string, functionName: string) => boolean;
+  /**
+   * Node's own plumbing (sockets, streams, HTTP parsing) that every part calls: a
+   * sample is charged here only when no specific part is on its stack.
+   */
+  fallback?: boolean;
 }
 
 const has = (...parts: string[]) => (url: string) => parts.some((part) => url.includes(part));
@@ -36,8 +41,10 @@ export const SERVER_CATEGORIES: Category[] = [
   { name: 'ingest (drafts, reference checks)', test: has('/server/src/ingest/', '/server/src/routes/updates') },
   { name: 'live fan-out (socket.io, ws)', test: has('/server/src/live/', '/socket.io', '/engine.io', '/ws/lib/', 'socket.io-parser', 'socket.io-adapter') },
   { name: 'redis client (ioredis)', test: has('/ioredis/', '/redis-parser/', '@ioredis') },
-  { name: 'HTTP + express', test: has('/express/', '/router/', '/body-parser/', '/raw-body/', 'node:_http', '/helmet/', '/server/src/http/', '/server/src/app', 'node:net', 'node:stream', '/send/', '/serve-static/', '/finalhandler/', '/on-finished/') },
+  { name: 'HTTP + express', test: has('/express/', '/router/', '/body-parser/', '/raw-body/', '/helmet/', '/server/src/http/', '/server/src/app', '/send/', '/serve-static/', '/finalhandler/', '/on-finished/') },
+  { name: 'request logs (pino, pino-http)', test: has('/pino/', '/pino-http/', '/pino-std-serializers/', '/sonic-boom/') },
   { name: 'metrics (prom-client)', test: has('/prom-client/') },
+  { name: 'HTTP + express', test: has('node:_http', 'node:net', 'node:stream', 'node:internal/http', 'node:internal/streams'), fallback: true },
 ];
 
 export const WORKER_CATEGORIES: Category[] = [
@@ -55,21 +62,29 @@ export function cpuByCategory(profile: CpuProfile, categories: Category[], fromM
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const categoryOf = new Map<number, string>();
-  const classify = (id: number): string => {
-    const known = categoryOf.get(id);
-    if (known) return known;
-    const frame = byId.get(id)!.callFrame;
-    let name: string;
-    if (frame.functionName === '(garbage collector)') name = 'GC';
-    else if (frame.functionName === '(idle)') name = 'idle';
-    else {
-      const match = frame.url ? categories.find((category) => category.test(frame.url, frame.functionName)) : undefined;
+  const specific = categories.filter((category) => !category.fallback);
+  const fallbacks = categories.filter((category) => category.fallback);
+  // The nearest frame on the stack (the sample's own first) that a list recognises.
+  const nearest = (list: Category[]) => {
+    const memo = new Map<number, string | null>();
+    const find = (id: number): string | null => {
+      if (memo.has(id)) return memo.get(id)!;
+      const frame = byId.get(id)!.callFrame;
+      const match = frame.url ? list.find((category) => category.test(frame.url, frame.functionName)) : undefined;
       const up = parent.get(id);
-      name = match ? match.name : up !== undefined ? classify(up) : 'other (runtime, timers, JSON)';
-    }
-    categoryOf.set(id, name);
-    return name;
+      const name = match ? match.name : up !== undefined ? find(up) : null;
+      memo.set(id, name);
+      return name;
+    };
+    return find;
+  };
+  const specificOf = nearest(specific);
+  const fallbackOf = nearest(fallbacks);
+  const classify = (id: number): string => {
+    const frame = byId.get(id)!.callFrame;
+    if (frame.functionName === '(garbage collector)') return 'GC';
+    if (frame.functionName === '(idle)') return 'idle';
+    return specificOf(id) ?? fallbackOf(id) ?? 'other (runtime, timers, JSON)';
   };
   const totals = new Map<string, number>();
   let at = profile.startTime;
