@@ -5,11 +5,13 @@
  * running"), each beside a floor measured in the same browser and run:
  *
  * - time to the first full board (every marker in the DOM and painted), median of 5
- *   (`BENCH_RUNS`),
- *   at 178 sites and at 10,000 synthetic sites more — floor: a bare page that fetches
- *   the same `/api/v1/sites` and draws one plain SVG circle per site;
- * - long tasks and rAF frame times while 100 updates/s arrive for `BENCH_SECONDS`
- *   — floor: the same page with no updates arriving;
+ *   (`BENCH_RUNS`), at 178 sites (target < 1 s) and at 10,000 synthetic sites more
+ *   (target < 3 s) — floor: a bare page that fetches the same `/api/v1/sites` and draws
+ *   one plain SVG circle per site;
+ * - long tasks and rAF frame times on a 1920×1080 dashboard while updates arrive for
+ *   `BENCH_SECONDS`: 100 updates/s on 178 sites (target: no long task, i.e. none over
+ *   50 ms) and 10 updates/s on 10,178 sites (target: none over 100 ms) — floor: the same
+ *   page with no updates arriving;
  * - JS heap of `/wall` after `gc()`, before and after `BENCH_WALL_MINUTES` of updates;
  * - gzipped JS + CSS of `client/dist/assets` without the lazily loaded geometry chunk.
  *
@@ -31,6 +33,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WALL_MINUTES = Number(process.env.BENCH_WALL_MINUTES ?? 30);
 const WALL_RATE = Number(process.env.BENCH_WALL_RATE ?? 50);
 const BURST_RATE = 100;
+/** The rate a whole-system board of 10,000 sites must stay usable at. */
+const LARGE_RATE = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SYNTHETIC_SITES = 10_000;
 const PARTS = new Set((process.env.BENCH_BROWSER_PARTS ?? 'first,burst,wall,large').split(',').map((part) => part.trim()));
@@ -39,7 +43,9 @@ const FIRST_BOARD_LIMIT_MS = 240_000;
 const ASSETS = fileURLToPath(new URL('../client/dist/assets/', import.meta.url));
 
 const TARGET_FIRST_BOARD_MS = 1_000;
+const TARGET_LARGE_FIRST_BOARD_MS = 3_000;
 const TARGET_LONG_TASK_MS = 50;
+const TARGET_LARGE_LONG_TASK_MS = 100;
 const TARGET_HEAP_GROWTH_PCT = 10;
 const TARGET_BUNDLE_KB = 150;
 
@@ -148,14 +154,15 @@ async function firstBoardRows(context: BrowserContext, url: string, sites: numbe
   const floor = await timeFirstBoard(context, url, sites, true);
   const paint = median(board.map((t) => t.paintMs));
   const floorPaint = median(floor.map((t) => t.paintMs));
+  const target = sites <= 178 ? TARGET_FIRST_BOARD_MS : TARGET_LARGE_FIRST_BOARD_MS;
   return [
     row(
       `first full board, navigation → all markers painted (median of ${RUNS}; DOM ${ms(median(board.map((t) => t.domMs)))})`,
       sites,
       `${ms(paint)} (runs ${board.map((t) => t.paintMs.toFixed(0)).join(', ')})`,
-      sites <= 178 ? `< ${TARGET_FIRST_BOARD_MS} ms` : '—',
+      `< ${target} ms`,
       `${ms(floorPaint)} bare page, ${sites} plain circles from /api/v1/sites (×${(paint / floorPaint).toFixed(1)})`,
-      sites <= 178 ? paint < TARGET_FIRST_BOARD_MS : null,
+      paint < target,
     ),
   ];
 }
@@ -214,7 +221,8 @@ function describeFrames(frames: number[]): string {
   return `p50 ${percentile(sorted, 50).toFixed(1)} / p95 ${percentile(sorted, 95).toFixed(1)} / max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms`;
 }
 
-async function burstRows(context: BrowserContext, board: BoardProcesses, sites: Site[], expected: number, withTarget: boolean): Promise<Row[]> {
+/** Long tasks and frame times while `rate` updates/s arrive; meets its target when no long task is over `longestMs`. */
+async function burstRows(context: BrowserContext, board: BoardProcesses, sites: Site[], expected: number, rate: number, longestMs: number): Promise<Row[]> {
   const page = await openBoard(context, board.url, '/', expected);
   await new Promise((resolve) => setTimeout(resolve, 2_000));
 
@@ -226,7 +234,7 @@ async function burstRows(context: BrowserContext, board: BoardProcesses, sites: 
 
   await page.evaluate(START_PERF_RECORDING);
   const statuses: number[] = [];
-  await atRate(BURST_RATE, SECONDS, async (i) => {
+  await atRate(rate, SECONDS, async (i) => {
     statuses.push(await postRandomUpdate(board, sites, i));
   });
   const busy = await page.evaluate(stopPerfRecording);
@@ -235,15 +243,15 @@ async function burstRows(context: BrowserContext, board: BoardProcesses, sites: 
   await page.close();
 
   const longest = Math.max(0, ...busy.longTasks);
-  const label = `${BURST_RATE} updates/s for ${SECONDS} s on / (${accepted}/${statuses.length} accepted; board at seq ${seq})`;
+  const label = `${rate} updates/s for ${SECONDS} s on / at 1920×1080 (${accepted}/${statuses.length} accepted; board at seq ${seq})`;
   return [
     row(
       `long tasks (> 50 ms) during ${label}`,
       expected,
       `${busy.longTasks.length} (longest ${ms(longest)})`,
-      withTarget ? `none > ${TARGET_LONG_TASK_MS} ms` : '—',
-      `${idle.longTasks.length} in ${idleSeconds} s with no updates`,
-      withTarget ? busy.longTasks.length === 0 : null,
+      `none > ${longestMs} ms`,
+      `${idle.longTasks.length} in ${idleSeconds} s with no updates (longest ${ms(Math.max(0, ...idle.longTasks))})`,
+      longest <= longestMs,
     ),
     row(`rAF frame time during the same burst`, expected, describeFrames(busy.frames), '—', `${describeFrames(idle.frames)} with no updates`, null),
   ];
@@ -317,7 +325,8 @@ async function signedInContext(browser: Browser, board: BoardProcesses): Promise
     body: JSON.stringify({ role: 'director', label: 'bench director' }),
   });
   const { key } = (await response.json()) as { key: string };
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-GB' });
+  // A director's desk screen: the dashboard layout.
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-GB' });
   const page = await context.newPage();
   await signIn(page, board.url, key);
   await page.close();
@@ -343,7 +352,7 @@ export async function runBrowserBenchmarks(): Promise<Row[]> {
     try {
       const context = await signedInContext(browser, board);
       if (PARTS.has('first')) rows.push(...(await firstBoardRows(context, board.url, reference.sites.length)));
-      if (PARTS.has('burst')) rows.push(...(await burstRows(context, board, reference.sites, reference.sites.length, true)));
+      if (PARTS.has('burst')) rows.push(...(await burstRows(context, board, reference.sites, reference.sites.length, BURST_RATE, TARGET_LONG_TASK_MS)));
       if (PARTS.has('wall')) rows.push(...(await wallHeapRows(context, board, reference.sites)));
       await context.close();
     } finally {
@@ -360,7 +369,7 @@ export async function runBrowserBenchmarks(): Promise<Row[]> {
       const all = [...reference.sites, ...synthetic];
       const context = await signedInContext(browser, big);
       rows.push(...(await firstBoardRows(context, big.url, all.length)));
-      rows.push(...(await burstRows(context, big, all, all.length, false)));
+      rows.push(...(await burstRows(context, big, all, all.length, LARGE_RATE, TARGET_LARGE_LONG_TASK_MS)));
       await context.close();
     } finally {
       await big.stop();

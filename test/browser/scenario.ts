@@ -54,3 +54,19 @@ export async function seedBusyBoard(board: Pick<TestBoard, 'url' | 'adminKey'>):
   for (const { id } of response.body.updates as { id: string }[]) await waitForUpdate(board, id, 60_000);
   return { loud };
 }
+
+/**
+ * A few live changes after a page has opened, so its change feed has something to show:
+ * `count` updates, one at a time, each waited for.
+ */
+export async function postLiveChanges(board: Pick<TestBoard, 'url' | 'adminKey'>, count: number): Promise<void> {
+  const random = seeded(Date.now());
+  for (let i = 0; i < count; i++) {
+    const site = reference.sites[Math.floor(random() * reference.sites.length)]!;
+    const update: Record<string, unknown> = { site: site.code, opel: 1 + Math.floor(random() * 3), metrics: { handoverMeanMin: Math.round(20 + random() * 120) } };
+    if (i === 2) update.note = 'Extra ambulance handover staff from 16:00.';
+    const response = await api(board.url, board.adminKey, 'POST', '/updates', update);
+    if (response.status !== 202) throw new Error(`a live change was refused: ${JSON.stringify(response.body)}`);
+    await waitForUpdate(board, response.body.updates[0].id);
+  }
+}

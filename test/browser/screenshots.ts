@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BoardBrowser, signIn, waitForBoard } from '../support/browser.js';
 import { createKey, reference, startTestBoard } from '../support/test-board.js';
-import { seedBusyBoard } from './scenario.js';
+import { postLiveChanges, seedBusyBoard } from './scenario.js';
 
 const dir = process.argv[2] ?? fileURLToPath(new URL('../../docs/', import.meta.url));
 mkdirSync(dir, { recursive: true });
@@ -31,6 +31,7 @@ try {
     await signIn(page, board.url, shot.key, shot.path);
     await waitForBoard(page, reference.sites.length);
     if (shot.wall) await page.getByTestId('data-as-of').waitFor();
+    else await postLiveChanges(board, 6);
     // Let the feed's relative times and the map's layer settle.
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(dir, shot.file) });

@@ -30,6 +30,9 @@ export class SiteListManager {
   #sortedAt = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerAt = 0;
+  /** Whether the list is on screen; off screen, live updates do not move its rows. */
+  #onScreen = $state(true);
+  #stale = false;
 
   constructor(catalogue: () => Readonly<Record<string, Site>>) {
     this.#catalogue = catalogue;
@@ -73,6 +76,23 @@ export class SiteListManager {
     this.#rank(true);
   }
 
+  /** Whether the list is on screen (as last told by `setOnScreen`). */
+  get onScreen(): boolean {
+    return this.#onScreen;
+  }
+
+  /**
+   * Says whether the list is on screen. A table lays out all its rows when one moves,
+   * which on a dashboard with the list just below the fold would cost a long frame every
+   * few seconds for rows nobody sees: off screen, rows keep their places (their cells
+   * still change) and the list is ranked again the moment it comes into view.
+   */
+  setOnScreen(onScreen: boolean): void {
+    if (onScreen === this.#onScreen) return;
+    this.#onScreen = onScreen;
+    if (onScreen && this.#stale) this.#rank(false);
+  }
+
   /**
    * Follows `store` (the live board, or the past one in the time machine); returns what
    * stops following it. Call from an `$effect`.
@@ -93,6 +113,10 @@ export class SiteListManager {
   #changed(changed: readonly string[]): void {
     const store = this.#store;
     if (!store) return;
+    if (!this.#onScreen) {
+      this.#stale = true;
+      return;
+    }
     if (store.size !== this.#total) this.#total = store.size;
     // Does any change add a row or take one away? Then the list is refiltered soon,
     // keeping the rows' order; otherwise only the order may be stale.
@@ -130,6 +154,7 @@ export class SiteListManager {
     const store = this.#store;
     if (!store) return;
     this.#clearTimer();
+    this.#stale = false;
     const statuses: SiteStatus[] = store.statuses();
     this.#total = statuses.length;
     const filtered = filterStatuses(statuses, this.#filter, this.#catalogue());
