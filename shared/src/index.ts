@@ -19,3 +19,4 @@ export * from './rules/validation-errors.js';
 export * from './london-time.js';
 export * from './rules/permissions.js';
 export * from './rules/metric-ranges.js';
+export * from './rules/derogation-summary.js';

@@ -23,21 +23,8 @@ declare module 'ioredis' {
   }
 }
 
-/** Per-region counts, e.g. "27 requests · 1 approved · 24 declined". */
-export type DerogationSummary = { total: number } & Record<DerogationState, number>;
-
-export function summariseDerogations(derogations: Derogation[]): Record<string, DerogationSummary> {
-  const byRegion: Record<string, DerogationSummary> = {};
-  const empty = (): DerogationSummary => ({ total: 0, ...Object.fromEntries(DEROGATION_STATES.map((state) => [state, 0])) }) as DerogationSummary;
-  for (const derogation of derogations) {
-    for (const key of [derogation.region, 'ENG']) {
-      const summary = (byRegion[key] ??= empty());
-      summary.total++;
-      summary[derogation.state]++;
-    }
-  }
-  return byRegion;
-}
+/** Per-region counts (a shared rule: the board's tiles count the same way). */
+export { summariseDerogations, type DerogationSummary } from '@pb/shared';
 
 /** Strike-time derogation requests and their state changes, each change an event. */
 export class DerogationStore {
