@@ -79,6 +79,20 @@ describe('the night view in Chromium', () => {
     await page.context().close();
   }, AXE_TEST_MS);
 
+  it('gives the sign-in and posting pages the night view too, passing axe-core', async () => {
+    const trustKey = await createKey(board, { role: 'trust', label: 'Portsmouth EPRR', trusts: [reference.sites[0]!.trust] });
+    const page = await chrome.newPage({ viewport: { width: 1366, height: 768 }, colorScheme: 'dark' });
+    await page.goto(`${board.url}/signin`);
+    await page.locator('#key').waitFor();
+    expect(await theme(page)).toBe('dark');
+    const found = await seriousAxeViolations(page, 'dark sign-in');
+    await signIn(page, board.url, trustKey, '/post');
+    await page.locator('#f-site option').first().waitFor({ state: 'attached' });
+    found.push(...(await seriousAxeViolations(page, 'dark posting page')));
+    expect(found).toEqual([]);
+    await page.context().close();
+  }, AXE_TEST_MS);
+
   it('keeps the severity palette the same in both themes', async () => {
     const fills = async (scheme: 'light' | 'dark') => {
       const page = await chrome.newPage({ viewport: { width: 1366, height: 768 }, colorScheme: scheme });
