@@ -45,7 +45,7 @@ describe('sign-in and the live board in Chromium', () => {
     expect(page.url()).not.toContain('not-a-real-key');
   });
 
-  it('lands each role on a working page', async () => {
+  it('lands each role on a working page', { timeout: 120_000 }, async () => {
     for (const role of ['director', 'admin', 'display', 'trust'] as const) {
       const page = await chrome.newPage();
       const landed = await signIn(page, board.url, keys[role]);
