@@ -33,22 +33,28 @@ export function siteAccessibleName(status: SiteStatus): string {
   return `${status.name}: ${severityWords(status)}`;
 }
 
-/** The SVG path of a marker shape of radius `r` centred on 0,0. */
-export function markerPath(shape: SeverityStyle['shape'], r: number): string {
+/**
+ * The SVG path of a marker shape of radius `r`, centred on `cx`,`cy` (0,0 unless given).
+ * Drawing at the centre rather than through a `transform` keeps thousands of markers in
+ * one paint chunk: each transform is a node the browser must layer and composite.
+ */
+export function markerPath(shape: SeverityStyle['shape'], r: number, cx = 0, cy = 0): string {
+  const x = (dx: number) => +(cx + dx).toFixed(2);
+  const y = (dy: number) => +(cy + dy).toFixed(2);
   switch (shape) {
     case 'circle':
-      return `M ${-r} 0 A ${r} ${r} 0 1 0 ${r} 0 A ${r} ${r} 0 1 0 ${-r} 0 Z`;
+      return `M ${x(-r)} ${y(0)} A ${r} ${r} 0 1 0 ${x(r)} ${y(0)} A ${r} ${r} 0 1 0 ${x(-r)} ${y(0)} Z`;
     case 'square': {
       const s = r * 0.9;
-      return `M ${-s} ${-s} H ${s} V ${s} H ${-s} Z`;
+      return `M ${x(-s)} ${y(-s)} H ${x(s)} V ${y(s)} H ${x(-s)} Z`;
     }
     case 'diamond': {
       const d = r * 1.25;
-      return `M 0 ${-d} L ${d} 0 L 0 ${d} L ${-d} 0 Z`;
+      return `M ${x(0)} ${y(-d)} L ${x(d)} ${y(0)} L ${x(0)} ${y(d)} L ${x(-d)} ${y(0)} Z`;
     }
     case 'triangle': {
       const t = r * 1.35;
-      return `M 0 ${-t} L ${t} ${t * 0.75} L ${-t} ${t * 0.75} Z`;
+      return `M ${x(0)} ${y(-t)} L ${x(t)} ${y(t * 0.75)} L ${x(-t)} ${y(t * 0.75)} Z`;
     }
   }
 }
