@@ -167,19 +167,26 @@ async function firstBoardRows(context: BrowserContext, url: string, sites: numbe
   ];
 }
 
-/** Posts one random update for one of `sites`, as the admin, and returns its HTTP status. */
+/**
+ * Posts one random update for one of `sites`, as the admin, and returns its HTTP status,
+ * or 0 when the connection failed (counted as not accepted rather than ending the run).
+ */
 async function postRandomUpdate(board: BoardProcesses, sites: Site[], i: number): Promise<number> {
   const site = sites[Math.floor(Math.random() * sites.length)]!;
   const update: Record<string, unknown> = { site: site.code, opel: (i % 4) + 1, metrics: { longestWaitHours: i % 12, handoverMeanMin: (i * 7) % 180 } };
   if (i % 10 === 0) update.incident = { level: i % 20 === 0 ? 'critical' : 'none' };
   if (i % 7 === 0) update.note = `bench update ${i}`;
-  const response = await fetch(`${board.url}/api/v1/updates`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(update),
-  });
-  await response.arrayBuffer();
-  return response.status;
+  try {
+    const response = await fetch(`${board.url}/api/v1/updates`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(update),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
 }
 
 /**

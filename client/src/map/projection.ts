@@ -19,20 +19,32 @@ export interface MapView {
   project: (lon: number, lat: number) => [number, number];
 }
 
-/**
- * Projects the boundaries for one view. Mercator is conformal, so at England's scale
- * shapes look as people know them; the fitted extent makes any region fill the box.
- */
-export function buildMapView(focus: string | null, width: number, height: number, padding = 8): MapView {
+/** The projection of one view (England, or one region fitted to the box), without drawing anything. */
+function fittedProjection(focus: string | null, width: number, height: number, padding: number) {
   const geometry = mapGeometry();
   const target: GeoPermissibleObjects = (focus && regionFeature(focus)) || geometry.regions;
-  const projection = geoMercator().fitExtent(
+  return geoMercator().fitExtent(
     [
       [padding, padding],
       [width - padding, height - padding],
     ],
     target,
   );
+}
+
+/** Where a longitude and latitude fall in a view's box, without projecting its boundaries. */
+export function viewProjector(focus: string | null, width: number, height: number, padding = 8): (lon: number, lat: number) => [number, number] {
+  const projection = fittedProjection(focus, width, height, padding);
+  return (lon, lat) => projection([lon, lat]) ?? [Number.NaN, Number.NaN];
+}
+
+/**
+ * Projects the boundaries for one view. Mercator is conformal, so at England's scale
+ * shapes look as people know them; the fitted extent makes any region fill the box.
+ */
+export function buildMapView(focus: string | null, width: number, height: number, padding = 8): MapView {
+  const geometry = mapGeometry();
+  const projection = fittedProjection(focus, width, height, padding);
   // Cut everything outside the box: a region's view (the London inset especially) would
   // otherwise carry all England's boundaries, far off screen, to be parsed and painted.
   projection.clipExtent([
