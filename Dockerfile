@@ -10,6 +10,7 @@ COPY shared/package.json shared/
 COPY server/package.json server/
 COPY workers/package.json workers/
 COPY client/package.json client/
+COPY cli/package.json cli/
 COPY test/package.json test/
 RUN npm ci --no-audit --no-fund
 COPY . .
@@ -22,8 +23,11 @@ COPY shared/package.json shared/
 COPY server/package.json server/
 COPY workers/package.json workers/
 COPY client/package.json client/
+COPY cli/package.json cli/
+# With its bin file present, npm links node_modules/.bin/pressure-board.
+COPY cli/bin cli/bin
 COPY test/package.json test/
-RUN npm ci --omit=dev --no-audit --no-fund -w shared -w server -w workers && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund -w shared -w server -w workers -w cli && npm cache clean --force
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000
@@ -39,6 +43,10 @@ COPY --from=build /app/workers/package.json workers/
 COPY --from=build /app/workers/dist workers/dist
 COPY --from=build /app/workers/data workers/data
 COPY --from=build /app/client/dist client/dist
+# The command line, for operators: docker compose exec -e PB_KEY server npx pressure-board keys list
+COPY --from=build /app/cli/package.json cli/
+COPY --from=build /app/cli/bin cli/bin
+COPY --from=build /app/cli/dist cli/dist
 # Code and dependencies belong to root and are read-only to the process.
 USER node
 EXPOSE 3000

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/src/**/*.test.ts', 'client/src/**/*.test.ts', 'workers/src/**/*.test.ts', 'server/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['shared/src/**/*.test.ts', 'client/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'workers/src/**/*.test.ts', 'server/src/**/*.test.ts', 'test/**/*.test.ts'],
     // Wall-clock bounds run on their own afterwards: vitest.responsiveness.config.ts.
     exclude: ['test/responsiveness/**', '**/node_modules/**'],
     testTimeout: 30_000,
