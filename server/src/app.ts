@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '@pb/shared';
+import { OIDC_CALLBACK_PATH, SIGNED_OUT_PATH, type RedisKeys } from '@pb/shared';
 import { DeliveryLog, SubscriptionStore, type Config, type Logger, type ReferenceData } from '@pb/shared/node';
 import { authenticate } from './auth/authenticate.js';
 import { sameOriginForCookies } from './auth/same-origin.js';
@@ -21,6 +21,9 @@ import { healthRouter } from './routes/health.js';
 import { keysRouter } from './routes/keys.js';
 import { rejectionsRouter } from './routes/rejections.js';
 import { sessionRouter } from './routes/session.js';
+import { oidcSessionRouter } from './routes/oidc-session.js';
+import { OidcClient } from './auth/oidc-client.js';
+import { OidcFlowStore } from './auth/oidc-flows.js';
 import { updatesRouter } from './routes/updates.js';
 import { derogationsRouter } from './routes/derogations.js';
 import { exportsRouter } from './routes/exports.js';
@@ -79,7 +82,12 @@ export function createApp(deps: AppDeps): Express {
   const audit = new AuditLog(deps.redis, deps.keys);
   const api = express.Router();
   api.use(requireRedis(deps.redis));
-  api.use(sessionRouter({ apiKeys: deps.apiKeys, sessions: deps.sessions, audit, redis: deps.redis, signInLimitPrefix: `${deps.keys.rateLimit}sign-in:` }));
+  const signInLimitPrefix = `${deps.keys.rateLimit}sign-in:`;
+  const oidc = deps.config.oidc
+    ? { settings: deps.config.oidc, client: new OidcClient(deps.config.oidc, deps.config.publicUrl + OIDC_CALLBACK_PATH, deps.config.publicUrl + SIGNED_OUT_PATH) }
+    : undefined;
+  api.use(sessionRouter({ apiKeys: deps.apiKeys, sessions: deps.sessions, audit, redis: deps.redis, signInLimitPrefix, oidc: oidc?.client, logger: deps.logger }));
+  api.use(oidcSessionRouter({ oidc, flows: new OidcFlowStore(deps.redis, deps.keys), sessions: deps.sessions, audit, redis: deps.redis, signInLimitPrefix, logger: deps.logger }));
   api.use(authenticate(deps.apiKeys, deps.sessions));
   api.use(sameOriginForCookies);
   api.use(perKeyRateLimit(deps.redis, deps.keys.rateLimit, deps.config.rateLimitPerSecond));

@@ -17,6 +17,21 @@ export const apiErrorBodySchema = z
   .meta({ id: 'Error' });
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 
+/**
+ * A trust role is scoped to at least one trust, and only a trust role is scoped to
+ * trusts: for keys, and for what single sign-on grants (`what` names the thing checked).
+ */
+export function checkTrustScope(what = 'key') {
+  return (scope: { role: Role; trusts?: string[] | undefined }, ctx: z.RefinementCtx): void => {
+    if (scope.role === 'trust' && !scope.trusts?.length) {
+      ctx.addIssue({ code: 'custom', path: ['trusts'], message: `a trust ${what} needs at least one trust code` });
+    }
+    if (scope.role !== 'trust' && scope.trusts) {
+      ctx.addIssue({ code: 'custom', path: ['trusts'], message: `only trust ${what}s are scoped to trusts` });
+    }
+  };
+}
+
 export const keyCreateSchema = z
   .strictObject({
     role: z.enum(ROLES),
@@ -24,14 +39,7 @@ export const keyCreateSchema = z
     trusts: z.array(odsCode).max(200).optional(),
     regions: z.array(z.enum(REGION_CODES as [string, ...string[]], { message: `must be one of ${REGION_CODES.join(', ')}` })).max(7).optional(),
   })
-  .superRefine((key, ctx) => {
-    if (key.role === 'trust' && !key.trusts?.length) {
-      ctx.addIssue({ code: 'custom', path: ['trusts'], message: 'a trust key needs at least one trust code' });
-    }
-    if (key.role !== 'trust' && key.trusts) {
-      ctx.addIssue({ code: 'custom', path: ['trusts'], message: 'only trust keys are scoped to trusts' });
-    }
-  });
+  .superRefine(checkTrustScope());
 export type KeyCreate = z.infer<typeof keyCreateSchema>;
 
 /** A key as listed (never with its secret). */

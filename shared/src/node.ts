@@ -1,4 +1,5 @@
 export * from './node/config.js';
+export * from './node/oidc-config.js';
 export * from './node/reference-data.js';
 export * from './node/redis.js';
 export * from './node/logger.js';

@@ -26,6 +26,8 @@ export function redisKeys(prefix: string) {
     revokedKeyHashes: `${tag}:key-hashes-revoked`,
     bootstrap: `${tag}:bootstrap-admin`,
     session: (id: string) => `${tag}:session:${id}`,
+    /** A single sign-on under way: its state, nonce and PKCE verifier, 10 minutes, read once. */
+    oidcFlow: (id: string) => `${tag}:oidc-flow:${id}`,
     rateLimit: `${tag}:rl:`,
     /** Per-key count of updates queued (SPEC §11), kept by rate-limiter-flexible. */
     updateRateLimit: `${tag}:rl-updates`,

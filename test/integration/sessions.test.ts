@@ -79,7 +79,7 @@ describe('browser sessions', () => {
     expect((await me(`pb_session=${id}`)).status).toBe(200);
     // An hour later it is still valid, because the request renewed it.
     offset = 60 * MINUTE;
-    expect(await shifted.find(id)).toMatchObject({ role: 'director', label: 'SE director' });
+    expect(await shifted.find(id)).toMatchObject({ me: { role: 'director', label: 'SE director' } });
     expect(await shifted.existing([id])).toEqual(new Set([id]));
     // Unused for a whole idle window, it ends.
     offset = 60 * MINUTE + idleMs + MINUTE;

@@ -1,4 +1,4 @@
-import { mayAcknowledge, mayPost, type Me } from '@pb/shared';
+import { mayAcknowledge, mayPost, type Me, type SignedOut } from '@pb/shared';
 import { apiFetch, ApiError } from './api';
 
 /** Who is signed in. `undefined` while it is being found out, `null` when nobody is. */
@@ -36,9 +36,14 @@ class Session {
     return me;
   }
 
-  async signOut(): Promise<void> {
+  /**
+   * Ends the session. After single sign-on, resolves with the identity provider's
+   * sign-out address when it has one, for the page to go on to; otherwise with null.
+   */
+  async signOut(): Promise<string | null> {
     try {
-      await apiFetch<unknown>('/session', { method: 'DELETE' });
+      const answer = await apiFetch<SignedOut | undefined>('/session', { method: 'DELETE' });
+      return answer?.logoutUrl ?? null;
     } finally {
       this.#me = null;
     }

@@ -24,15 +24,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function requireAdminSession(sessions: SessionStore): RequestHandler {
   return async (req, res, next) => {
     const sessionId = readSessionId(req.get('cookie'));
-    const key = sessionId ? await sessions.find(sessionId) : null;
-    if (!key) {
+    const found = sessionId ? await sessions.find(sessionId) : null;
+    if (!found) {
       if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
         res.redirect(303, '/signin');
         return;
       }
       throw new ApiError(401, 'unauthorized', 'Sign in on the board with an admin key to see the queues.');
     }
-    if (key.role !== 'admin') throw new ApiError(403, 'forbidden', `The queues are for admin keys; yours is a ${key.role} key.`);
+    if (found.me.role !== 'admin') throw new ApiError(403, 'forbidden', `The queues are for admin keys; yours is a ${found.me.role} key.`);
     if (!SAFE_METHODS.has(req.method)) assertFromBoardOrigin(req.headers, req.host);
     next();
   };

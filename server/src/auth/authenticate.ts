@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { ApiKeyInfo, Me, Role } from '@pb/shared';
+import type { Me, Role } from '@pb/shared';
 import { ApiError, forbidden } from '../http/api-error.js';
 import { toMe, type ApiKeyStore } from './api-keys.js';
 import { readSessionId, type SessionStore } from './sessions.js';
@@ -19,28 +19,31 @@ declare module 'express-serve-static-core' {
 const unauthorised = (message: string) => new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer' });
 
 /**
- * Resolves `Authorization: Bearer <key>` or the session cookie to a key, or answers 401.
- * A malformed cookie is no session (401), never an error.
+ * Resolves `Authorization: Bearer <key>` or the session cookie (a key's session or a
+ * single sign-on one) to who is calling, or answers 401. A malformed cookie is no
+ * session (401), never an error.
  */
 export function authenticate(apiKeys: ApiKeyStore, sessions: SessionStore): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization');
-    let key: ApiKeyInfo | null = null;
+    let me: Me;
     let viaSession = false;
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw unauthorised('The Authorization header must be "Bearer <key>".');
-      key = await apiKeys.findBySecret(match[1]);
+      const key = await apiKeys.findBySecret(match[1]);
       if (!key) throw unauthorised('The key is unknown or has been revoked.');
+      me = toMe(key);
     } else {
       const sessionId = readSessionId(req.get('cookie'));
       if (!sessionId) throw unauthorised('Sign in, or send "Authorization: Bearer <key>".');
       // Finding the session renews it: a session stays open while it is used (SPEC §12).
-      key = await sessions.find(sessionId);
-      if (!key) throw unauthorised('Your session has ended or its key was revoked; sign in again.');
+      const found = await sessions.find(sessionId);
+      if (!found) throw unauthorised('Your session has ended or its key was revoked; sign in again.');
+      me = found.me;
       viaSession = true;
     }
-    req.caller = { ...toMe(key), viaSession };
+    req.caller = { ...me, viaSession };
     next();
   };
 }

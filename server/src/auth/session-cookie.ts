@@ -16,11 +16,19 @@ export function readSessionId(header: string | undefined): string | undefined {
 
 /**
  * One cookie from a `Cookie` header, parsed by the `cookie` package (which leaves a value
- * it cannot percent-decode as it is, rather than throwing).
- *
- * @deprecated for the session cookie use `readSessionId`.
+ * it cannot percent-decode as it is, rather than throwing). For the session cookie use
+ * `readSessionId`.
  */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   return parseCookie(header)[name] || undefined;
+}
+
+/**
+ * The session cookie's attributes (SPEC §10): httpOnly, SameSite=Strict, Secure over
+ * TLS. The browser may keep it for the session's absolute maximum; the server ends the
+ * session sooner when it goes unused.
+ */
+export function sessionCookieOptions(secure: boolean, maxAgeSeconds: number) {
+  return { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: maxAgeSeconds * 1000 } as const;
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ROLES, type ApiKeyInfo, type RedisKeys, type Role } from '@pb/shared';
-import { hashSecret, type ApiKeyStore } from './api-keys.js';
+import { meSchema, ROLES, type ApiKeyInfo, type Me, type RedisKeys, type Role } from '@pb/shared';
+import { hashSecret, toMe, type ApiKeyStore } from './api-keys.js';
 
 export { readCookie, readSessionId, SESSION_COOKIE } from './session-cookie.js';
 
@@ -38,13 +38,36 @@ const RENEW_EVERY_MS = 60_000;
 /** Session ids are 24 random bytes in base64url; anything else is not looked up. */
 const SESSION_ID = /^[A-Za-z0-9_-]{32}$/;
 
-const sessionRecordSchema = z.object({
-  keyHash: z.string(),
+const timesSchema = z.object({
   role: z.enum(ROLES),
   startedAt: z.number(),
   renewedAt: z.number(),
 });
+/** A session opened with a key: the key is looked up on each use, so revoking it ends the session. */
+const keySessionSchema = timesSchema.extend({ keyHash: z.string() });
+/**
+ * A session opened by single sign-on: the person and what their claims granted at
+ * sign-in (no key stands behind it), and the ID token for signing out at the provider.
+ */
+const ssoSessionSchema = timesSchema.extend({
+  user: meSchema.omit({ role: true }),
+  idToken: z.string().optional(),
+});
+const sessionRecordSchema = z.union([keySessionSchema, ssoSessionSchema]);
 type SessionRecord = z.infer<typeof sessionRecordSchema>;
+
+/** Who a session speaks for. */
+export interface SessionIdentity {
+  me: Me;
+  /** The key it was opened with; absent for single sign-on, which no key revocation ends. */
+  keyId?: string;
+}
+
+/** What a signed-out session was, for signing out at the identity provider too. */
+export interface EndedSession {
+  singleSignOn: boolean;
+  idToken?: string;
+}
 
 export interface SessionStoreOptions {
   /** The clock, in ms since the epoch (tests move it to see a session age). */
@@ -53,14 +76,15 @@ export interface SessionStoreOptions {
 }
 
 /**
- * Browser sessions: the page signs in with a key once and then holds only an httpOnly
- * cookie. A session remembers the key's hash, so revoking the key ends it too. Each
- * session is one Redis string whose TTL is its idle deadline (capped by its absolute
- * one), so ended sessions leave nothing behind.
+ * Browser sessions: the page signs in with a key, or by single sign-on, once and then
+ * holds only an httpOnly cookie. A key's session remembers the key's hash, so revoking
+ * the key ends it too; a single sign-on session holds the person and what they were
+ * granted. Each session is one Redis string whose TTL is its idle deadline (capped by
+ * its absolute one), so ended sessions leave nothing behind.
  *
  * @example
  * const { id } = await sessions.create(secret, key);
- * await sessions.find(id); // the key, and the session renewed
+ * await sessions.find(id); // { me, keyId }, and the session renewed
  */
 export class SessionStore {
   private readonly now: () => number;
@@ -76,24 +100,46 @@ export class SessionStore {
     this.lifetimes = options.lifetimes ?? SESSION_LIFETIMES;
   }
 
-  /** The lifetime of a session opened with a key of this role. */
+  /** The lifetime of a session of this role. */
   lifetimeOf(role: Role): SessionLifetime {
     return this.lifetimes[role];
   }
 
   /** Opens a session for a key already checked; `maxAgeSeconds` is for the cookie. */
   async create(secret: string, key: Pick<ApiKeyInfo, 'role'>): Promise<{ id: string; maxAgeSeconds: number }> {
-    const id = randomBytes(24).toString('base64url');
     const now = this.now();
-    const record: SessionRecord = { keyHash: hashSecret(secret), role: key.role, startedAt: now, renewedAt: now };
-    await this.redis.set(this.keys.session(id), JSON.stringify(record), 'PX', Math.max(1, this.remainingMs(record, now)));
-    return { id, maxAgeSeconds: this.lifetimes[key.role].maxSeconds };
+    return this.open({ keyHash: hashSecret(secret), role: key.role, startedAt: now, renewedAt: now });
   }
 
-  /** The key behind a live session, renewing the session; null when it has ended or its key was revoked. */
-  async find(id: string): Promise<ApiKeyInfo | null> {
+  /**
+   * Opens a session for a person signed in by their organisation's identity provider,
+   * with the role and scopes their claims granted. It lives by the same rules as a
+   * key's session of that role.
+   */
+  async createForUser(user: Me, idToken?: string): Promise<{ id: string; maxAgeSeconds: number }> {
+    const now = this.now();
+    const { role, ...rest } = toMe(user);
+    return this.open({ user: rest, role, startedAt: now, renewedAt: now, ...(idToken ? { idToken } : {}) });
+  }
+
+  private async open(record: SessionRecord): Promise<{ id: string; maxAgeSeconds: number }> {
+    const id = randomBytes(24).toString('base64url');
+    await this.redis.set(this.keys.session(id), JSON.stringify(record), 'PX', Math.max(1, this.remainingMs(record, record.startedAt)));
+    return { id, maxAgeSeconds: this.lifetimes[record.role].maxSeconds };
+  }
+
+  /**
+   * Who a live session speaks for, renewing the session; null when it has ended or its
+   * key was revoked.
+   */
+  async find(id: string): Promise<SessionIdentity | null> {
     const record = await this.renew(id);
-    return record ? this.apiKeys.findByHash(record.keyHash) : null;
+    if (!record) return null;
+    if ('keyHash' in record) {
+      const key = await this.apiKeys.findByHash(record.keyHash);
+      return key ? { me: toMe(key), keyId: key.id } : null;
+    }
+    return { me: toMe({ ...record.user, role: record.role }) };
   }
 
   /**
@@ -119,8 +165,13 @@ export class SessionStore {
     }));
   }
 
-  async destroy(id: string): Promise<void> {
-    if (SESSION_ID.test(id)) await this.redis.del(this.keys.session(id));
+  /** Ends a session (signing out); says what it was, or null when there was none. */
+  async destroy(id: string): Promise<EndedSession | null> {
+    if (!SESSION_ID.test(id)) return null;
+    const record = parseRecord(await this.redis.getdel(this.keys.session(id)));
+    if (!record) return null;
+    if ('keyHash' in record) return { singleSignOn: false };
+    return { singleSignOn: true, ...(record.idToken ? { idToken: record.idToken } : {}) };
   }
 
   /** The session's record when it is still open, renewed when due. */

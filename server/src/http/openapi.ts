@@ -16,6 +16,10 @@ import {
   derogationSchema,
   keyCreateSchema,
   meSchema,
+  OIDC_CALLBACK_PATH,
+  OIDC_START_PATH,
+  signedOutSchema,
+  signInMethodsSchema,
   signinSchema,
   siteSchema,
   siteStatusSchema,
@@ -44,9 +48,11 @@ export interface DocumentedOperation {
   roles?: readonly Role[] | 'any';
   query?: z.ZodObject;
   body?: Partial<Record<'application/json' | 'text/csv' | 'text/plain' | 'application/xml', DocumentedBody>>;
-  status: 200 | 201 | 202 | 204 | 302;
+  status: 200 | 201 | 202 | 204 | 302 | 303;
   /** The success body: a schema for JSON, or the media type of a text answer. */
   response?: z.ZodType | 'text/html' | 'application/javascript' | 'text/csv' | 'application/xml' | 'application/atom+xml' | 'text/plain';
+  /** A second success answer, when the route has one (its status, body and when it is sent). */
+  alternative?: { status: 200; response: z.ZodType; description: string };
   tag: string;
 }
 
@@ -84,7 +90,20 @@ export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = [
     tag: 'session', method: 'post', path: '/api/v1/session', summary: 'Sign in with a key; sets the httpOnly session cookie. JSON only.', status: 200, response: meSchema,
     body: { 'application/json': { schema: signinSchema, examples: { key: { key: 'pbk_…the key shown once when it was created' } } } },
   },
-  { tag: 'session', method: 'delete', path: '/api/v1/session', summary: 'Sign out: ends the session and its sockets.', status: 204 },
+  {
+    tag: 'session', method: 'delete', path: '/api/v1/session', summary: 'Sign out: ends the session and its sockets.', status: 204,
+    alternative: { status: 200, response: signedOutSchema, description: 'A single sign-on session ended, and the identity provider offers RP-initiated logout: the page goes on to `logoutUrl`.' },
+  },
+  { tag: 'session', method: 'get', path: '/api/v1/session/methods', summary: 'How one may sign in here: always with a key; with the organisation’s identity provider when single sign-on is configured.', status: 200, response: signInMethodsSchema },
+  {
+    tag: 'session', method: 'get', path: OIDC_START_PATH, status: 302, response: 'text/html',
+    summary: 'Single sign-on, a browser navigation: redirects to the identity provider (authorization code flow, PKCE S256, state and nonce kept on the server). 404 when not configured, 503 when the provider cannot be reached (an HTML page, or the error body with Accept: application/json).',
+  },
+  {
+    tag: 'session', method: 'get', path: OIDC_CALLBACK_PATH, status: 303, response: 'text/html',
+    summary: 'Where the identity provider sends the browser back: checks state, nonce and PKCE, maps the claims to a role and sets the session cookie, then redirects to the board. 400 for an expired or replayed sign-in, 401 when the provider refused, 403 when no group or role maps to a board role (audited).',
+    query: z.object({ code: z.string().optional(), state: z.string().optional(), iss: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() }),
+  },
   { tag: 'session', method: 'get', path: '/api/v1/me', summary: 'Who the key or session is.', roles: ALL_ROLES, status: 200, response: meSchema },
 
   {
@@ -221,6 +240,7 @@ export function buildOpenApiDocument(version: string): ReturnType<typeof createD
       ...(body ? { requestBody: body } : {}),
       responses: {
         [String(op.status)]: { description: 'Success', ...(content ? { content } : {}) },
+        ...(op.alternative ? { [String(op.alternative.status)]: { description: op.alternative.description, content: { 'application/json': { schema: op.alternative.response } } } } : {}),
         default: { description: 'An error: 4xx with what is wrong and where (SPEC §4), 503 when Redis is unreachable.', content: { 'application/json': { schema: apiErrorBodySchema } } },
       },
     };
@@ -231,13 +251,13 @@ export function buildOpenApiDocument(version: string): ReturnType<typeof createD
     info: {
       title: 'Pressure Board API',
       version,
-      description: 'Real-time incident pressure board for the NHS in England. Send `Authorization: Bearer <key>`; the web pages use the session cookie set by `POST /api/v1/session`.',
+      description: 'Real-time incident pressure board for the NHS in England. Send `Authorization: Bearer <key>`; the web pages use the session cookie set by `POST /api/v1/session`, or by single sign-on (`GET /api/v1/session/oidc`).',
     },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`POST /api/v1/keys`).' },
-        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The browser session from `POST /api/v1/session`.' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The browser session from `POST /api/v1/session` or single sign-on.' },
       },
     },
     paths,

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Redis } from 'ioredis';
-import { BOARD_NAMESPACE, type ApiKeyInfo, type LiveEvent, type RedisKeys } from '@pb/shared';
+import { BOARD_NAMESPACE, type LiveEvent, type RedisKeys } from '@pb/shared';
 import type { Logger } from '@pb/shared/node';
 import { toMe, type ApiKeyStore } from '../auth/api-keys.js';
 import { isFromBoardOrigin } from '../auth/same-origin.js';
-import { readSessionId, type SessionStore } from '../auth/sessions.js';
+import { readSessionId, type SessionIdentity, type SessionStore } from '../auth/sessions.js';
 import type { BoardReader } from '../board/read-board.js';
 import { ALL_REGIONS_ROOM, regionRoom, type BoardNamespace, type BoardServer, type BoardSocket } from './board-socket.js';
 import { emitLiveEvent } from './emit-live-event.js';
@@ -64,8 +64,9 @@ export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void 
 
   nsp.use(async (socket, next) => {
     try {
-      const { key, sessionId } = await authenticateHandshake(socket, deps);
-      socket.data.me = toMe(key);
+      const { me, keyId, sessionId } = await authenticateHandshake(socket, deps);
+      socket.data.me = me;
+      if (keyId !== undefined) socket.data.keyId = keyId;
       if (sessionId !== undefined) socket.data.sessionId = sessionId;
       socket.data.rooms = [];
       socket.data.subscription = 0;
@@ -116,25 +117,26 @@ export function attachBoardNamespace(deps: BoardNamespaceDeps): { close(): void 
 }
 
 /**
- * The key a handshake speaks for: a bearer key in `auth.token`, else the session
- * cookie, which counts only from the board's own origin (SPEC §12).
+ * Who a handshake speaks for: a bearer key in `auth.token`, else the session cookie (a
+ * key's session or a single sign-on one), which counts only from the board's own
+ * origin (SPEC §12).
  */
-async function authenticateHandshake(socket: BoardSocket, deps: BoardNamespaceDeps): Promise<{ key: ApiKeyInfo; sessionId?: string }> {
+async function authenticateHandshake(socket: BoardSocket, deps: BoardNamespaceDeps): Promise<SessionIdentity & { sessionId?: string }> {
   const auth: Record<string, unknown> = socket.handshake.auth;
   const token = auth.token;
   if (typeof token === 'string') {
     const key = await deps.apiKeys.findBySecret(token);
     if (!key) throw new HandshakeRefused({ code: 'unauthorized', message: 'The key in auth.token is unknown or has been revoked.' });
-    return { key };
+    return { me: toMe(key), keyId: key.id };
   }
   const sessionId = readSessionId(socket.handshake.headers.cookie);
   if (sessionId === undefined) throw new HandshakeRefused({ code: 'unauthorized', message: 'Sign in, or pass a valid key as auth.token.' });
   if (!fromBoardOrigin(socket.handshake.headers, deps.publicUrl)) {
     throw new HandshakeRefused({ code: 'forbidden', message: 'A signed-in connection must come from the board’s own pages (Origin does not match).' });
   }
-  const key = await deps.sessions.find(sessionId);
-  if (!key) throw new HandshakeRefused({ code: 'unauthorized', message: 'Your session has ended or its key was revoked; sign in again.' });
-  return { key, sessionId };
+  const found = await deps.sessions.find(sessionId);
+  if (!found) throw new HandshakeRefused({ code: 'unauthorized', message: 'Your session has ended or its key was revoked; sign in again.' });
+  return { ...found, sessionId };
 }
 
 /**
@@ -147,7 +149,7 @@ function fromBoardOrigin(headers: IncomingHttpHeaders, publicUrl: string | undef
 
 /**
  * Disconnects the sockets whose key was revoked or whose session ended (signed out
- * or expired): one batched Redis read for the keys and one for the sessions, every
+ * or expired; a single sign-on session has no key): one batched Redis read for the keys and one for the sessions, every
  * {@link REVOCATION_CHECK_MS}.
  */
 async function dropEndedSockets(nsp: BoardNamespace, deps: BoardNamespaceDeps): Promise<void> {
@@ -156,13 +158,13 @@ async function dropEndedSockets(nsp: BoardNamespace, deps: BoardNamespaceDeps): 
   const keyIds = new Set<string>();
   const sessionIds = new Set<string>();
   for (const socket of sockets) {
-    keyIds.add(socket.data.me.id);
+    if (socket.data.keyId !== undefined) keyIds.add(socket.data.keyId);
     if (socket.data.sessionId !== undefined) sessionIds.add(socket.data.sessionId);
   }
   const [revoked, liveSessions] = await Promise.all([deps.apiKeys.revokedAmong([...keyIds]), deps.sessions.existing(sessionIds)]);
   for (const socket of sockets) {
-    const sessionId = socket.data.sessionId;
-    if (revoked.has(socket.data.me.id) || (sessionId !== undefined && !liveSessions.has(sessionId))) socket.disconnect(true);
+    const { keyId, sessionId } = socket.data;
+    if ((keyId !== undefined && revoked.has(keyId)) || (sessionId !== undefined && !liveSessions.has(sessionId))) socket.disconnect(true);
   }
 }
 

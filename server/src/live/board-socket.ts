@@ -5,6 +5,8 @@ import type { SubscribeRateLimit } from './subscribe-rate-limit.js';
 /** What the server keeps about each `/board` socket. */
 export interface SocketData {
   me: Me;
+  /** The key the socket speaks for (bearer, or behind its session); absent for a single sign-on session. */
+  keyId?: string;
   /** The browser session the socket was opened with; absent for a bearer key (`auth.token`). */
   sessionId?: string;
   /** The rooms the socket's current subscription listens in. */

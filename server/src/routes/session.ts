@@ -1,9 +1,12 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
-import { issuesToDetails, signinSchema } from '@pb/shared';
+import { issuesToDetails, signinSchema, type SignedOut } from '@pb/shared';
+import type { Logger } from '@pb/shared/node';
 import { toMe, type ApiKeyStore } from '../auth/api-keys.js';
 import { assertFromBoardOrigin } from '../auth/same-origin.js';
-import { readSessionId, SESSION_COOKIE, type SessionStore } from '../auth/sessions.js';
+import type { OidcClient } from '../auth/oidc-client.js';
+import { sessionCookieOptions } from '../auth/session-cookie.js';
+import { readSessionId, SESSION_COOKIE, type EndedSession, type SessionStore } from '../auth/sessions.js';
 import { signInFailureLimit } from '../auth/sign-in-limit.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -15,6 +18,23 @@ export interface SessionRouteDeps {
   redis: Redis;
   /** Redis key prefix of the failed sign-in counters. */
   signInLimitPrefix: string;
+  /** The identity provider, when single sign-on is configured (for signing out there too). */
+  oidc?: OidcClient | undefined;
+  logger: Logger;
+}
+
+/**
+ * The provider's end-session URL for a single sign-on session just ended, or null. The
+ * board session has ended whatever happens here: a provider that cannot be reached
+ * only means the person stays signed in there.
+ */
+async function providerLogoutUrl(oidc: OidcClient, idToken: string | undefined, logger: Logger): Promise<URL | null> {
+  try {
+    return await oidc.endSessionUrl(idToken);
+  } catch (error) {
+    logger.warn({ err: error }, 'single sign-on: the identity provider could not be reached to sign out there');
+    return null;
+  }
 }
 
 /**
@@ -57,27 +77,27 @@ export function sessionRouter(deps: SessionRouteDeps): Router {
       }
       const session = await deps.sessions.create(secret, key);
       await deps.audit.record({ actor: key.label, actorKeyId: key.id, action: 'session.started', target: key.id });
-      res.cookie(SESSION_COOKIE, session.id, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: req.secure,
-        path: '/',
-        // The browser may keep the cookie for the session's absolute maximum; the server
-        // ends it sooner when it goes unused.
-        maxAge: session.maxAgeSeconds * 1000,
-      });
+      res.cookie(SESSION_COOKIE, session.id, sessionCookieOptions(req.secure, session.maxAgeSeconds));
       res.json(toMe(key));
     },
   );
 
   router.delete('/session', async (req, res) => {
     const sessionId = readSessionId(req.get('cookie'));
+    let ended: EndedSession | null = null;
     if (sessionId) {
       // Signing out is a state change made with the cookie: only from the board's pages.
       assertFromBoardOrigin(req.headers, req.host);
-      await deps.sessions.destroy(sessionId);
+      ended = await deps.sessions.destroy(sessionId);
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
+    // After single sign-on, the page goes on to sign out at the provider when it offers that.
+    const logoutUrl = ended?.singleSignOn && deps.oidc ? await providerLogoutUrl(deps.oidc, ended.idToken, deps.logger) : null;
+    if (logoutUrl) {
+      const body: SignedOut = { logoutUrl: logoutUrl.href };
+      res.json(body);
+      return;
+    }
     res.status(204).end();
   });
 

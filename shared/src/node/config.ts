@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_STALE_AFTER_MINUTES } from '../rules/severity.js';
 import { DEFAULT_MAX_QUEUED, DEFAULT_UPDATE_BURST, DEFAULT_UPDATE_RATE } from '../limits.js';
+import { readOidcConfig, type OidcConfig } from './oidc-config.js';
 
 /** An on/off setting: 1, true, yes or on, and their opposites. */
 const flag = z
@@ -58,6 +59,8 @@ export interface Config {
   webhookAllowHttp: boolean;
   /** Milliseconds in an escalation minute: 60,000 except in tests. */
   escalationMinuteMs: number;
+  /** Single sign-on with the organisation's identity provider; undefined: keys only. */
+  oidc: OidcConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -68,9 +71,10 @@ export class ConfigError extends Error {}
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requireRedisUrl?: boolean } = {}): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const oidc = readOidcConfig(env, problems);
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   }
   const e = parsed.data;
   if (options.requireRedisUrl && !e.REDIS_URL) {
@@ -95,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requ
     webhookAllowPrivate: e.PB_WEBHOOK_ALLOW_PRIVATE,
     webhookAllowHttp: e.PB_WEBHOOK_ALLOW_HTTP,
     escalationMinuteMs: e.PB_ESCALATION_MINUTE_MS,
+    oidc,
   };
 }
