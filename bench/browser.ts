@@ -27,7 +27,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadReferenceData } from '@pb/shared/node';
 import type { Site } from '@pb/shared';
 import { launchChromium, signIn } from '../test/support/browser.js';
-import { atRate, percentile, startBoardProcesses, type BoardProcesses } from './board-processes.js';
+import { atRate, percentile, startBenchRedis, startBoardProcesses, type BoardProcesses } from './board-processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WALL_MINUTES = Number(process.env.BENCH_WALL_MINUTES ?? 30);
@@ -55,10 +55,20 @@ interface Row {
 
 type Timing = { domMs: number; paintMs: number };
 
+/** One long animation frame (Chromium's `long-animation-frame` entry), split into where its time went. */
+interface LongFrame {
+  duration: number;
+  /** Script run in the frame, by what invoked it (`socket.io message`, `FrameRequestCallback`, …). */
+  scripts: { invoker: string; duration: number; forcedLayout: number }[];
+  /** From the start of rendering (rAF callbacks, style, layout, paint) to the frame's end. */
+  render: number;
+  styleAndLayout: number;
+}
+
 declare global {
   interface Window {
     pbFirstBoard?: Promise<Timing>;
-    pbPerf?: { longTasks: number[]; frames: number[]; running: boolean };
+    pbPerf?: { longTasks: number[]; frames: number[]; longFrames: LongFrame[]; running: boolean };
     gc?: () => void;
   }
   interface Performance {
@@ -194,11 +204,24 @@ async function postRandomUpdate(board: BoardProcesses, sites: Site[], i: number)
  * tsx (esbuild) wraps named inner functions in a `__name` helper the page does not have.
  */
 const START_PERF_RECORDING = `(() => {
-  const perf = { longTasks: [], frames: [], running: true };
+  const perf = { longTasks: [], frames: [], longFrames: [], running: true };
   window.pbPerf = perf;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) perf.longTasks.push(entry.duration);
   }).observe({ type: 'longtask' });
+  new PerformanceObserver((list) => {
+    if (!perf.running) return;
+    for (const f of list.getEntries()) {
+      if (f.duration <= 50) continue;
+      const end = f.startTime + f.duration;
+      perf.longFrames.push({
+        duration: f.duration,
+        scripts: f.scripts.map((s) => ({ invoker: s.invokerType + ' ' + (s.invoker || '').slice(0, 40), duration: s.duration, forcedLayout: s.forcedStyleAndLayoutDuration })),
+        render: f.renderStart ? end - f.renderStart : 0,
+        styleAndLayout: f.styleAndLayoutStart ? end - f.styleAndLayoutStart : 0,
+      });
+    }
+  }).observe({ type: 'long-animation-frame' });
   let last = performance.now();
   const frame = (now) => {
     perf.frames.push(now - last);
@@ -208,10 +231,28 @@ const START_PERF_RECORDING = `(() => {
   requestAnimationFrame(frame);
 })()`;
 
-function stopPerfRecording(): { longTasks: number[]; frames: number[] } {
+function stopPerfRecording(): { longTasks: number[]; frames: number[]; longFrames: LongFrame[] } {
   const perf = window.pbPerf!;
   perf.running = false;
-  return { longTasks: perf.longTasks, frames: perf.frames.slice(1) };
+  return { longTasks: perf.longTasks, frames: perf.frames.slice(1), longFrames: perf.longFrames };
+}
+
+/** Where the long frames' time went: script by invoker, forced layout, rendering (style, layout, paint). */
+function describeLongFrames(frames: LongFrame[]): string {
+  if (frames.length === 0) return 'no frame over 50 ms';
+  const total = frames.reduce((sum, f) => sum + f.duration, 0);
+  const byInvoker = new Map<string, number>();
+  let forced = 0;
+  for (const frame of frames) {
+    for (const script of frame.scripts) {
+      byInvoker.set(script.invoker, (byInvoker.get(script.invoker) ?? 0) + script.duration);
+      forced += script.forcedLayout;
+    }
+  }
+  const render = frames.reduce((sum, f) => sum + f.render, 0);
+  const styleAndLayout = frames.reduce((sum, f) => sum + f.styleAndLayout, 0);
+  const scripts = [...byInvoker].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([invoker, d]) => `${invoker.trim()} ${ms(d)}`);
+  return `${frames.length} frames, ${ms(total)}: script ${scripts.join(', ') || 'none'}; forced layout ${ms(forced)}; rendering ${ms(render)} (style+layout+paint ${ms(styleAndLayout)})`;
 }
 
 async function openBoard(context: BrowserContext, url: string, path: string, expected: number): Promise<Page> {
@@ -261,6 +302,7 @@ async function burstRows(context: BrowserContext, board: BoardProcesses, sites: 
       longest <= longestMs,
     ),
     row(`rAF frame time during the same burst`, expected, describeFrames(busy.frames), '—', `${describeFrames(idle.frames)} with no updates`, null),
+    row(`where the long animation frames (> 50 ms) went`, expected, describeLongFrames(busy.longFrames), '—', describeLongFrames(idle.longFrames), null),
   ];
 }
 
@@ -354,8 +396,9 @@ export async function runBrowserBenchmarks(): Promise<Row[]> {
   ];
   const reference = loadReferenceData();
   const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
+  const redis = await startBenchRedis();
   try {
-    const board = await startBoardProcesses();
+    const board = await startBoardProcesses({}, 1, { redisUrl: redis.url });
     try {
       const context = await signedInContext(browser, board);
       if (PARTS.has('first')) rows.push(...(await firstBoardRows(context, board.url, reference.sites.length)));
@@ -371,7 +414,7 @@ export async function runBrowserBenchmarks(): Promise<Row[]> {
     const file = join(dir, 'sites.json');
     const synthetic = syntheticSites(reference.sites, SYNTHETIC_SITES);
     writeFileSync(file, JSON.stringify(synthetic));
-    const big = await startBoardProcesses({ PB_SITES_FILE: file });
+    const big = await startBoardProcesses({ PB_SITES_FILE: file }, 1, { redisUrl: redis.url });
     try {
       const all = [...reference.sites, ...synthetic];
       const context = await signedInContext(browser, big);
@@ -384,6 +427,7 @@ export async function runBrowserBenchmarks(): Promise<Row[]> {
     }
   } finally {
     await browser.close();
+    await redis.stop();
   }
   return rows;
 }

@@ -2,7 +2,9 @@
  * Live updates touch only what they change: in Chromium, the DOM mutations caused by a
  * status update are confined to that site's marker (or London dot), its list row, the
  * feed item it adds, the tile counts and the board's seq — no other site's marker or row
- * is redrawn, and a burst of updates to ten sites redraws those ten only.
+ * is redrawn, and a burst of updates to ten sites redraws those ten only. The list's rows
+ * follow live while the list is on screen; below the fold of the dashboard they wait, and
+ * catch up the moment the list is scrolled to.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -105,7 +107,33 @@ describe('live updates touch only their own site in Chromium', () => {
     await board?.close();
   });
 
+  /** Scrolls the list's table into view (or the page back to the top) and waits until the list knows. */
+  async function showList(show: boolean): Promise<void> {
+    const area = page.getByTestId('site-table-area');
+    if (show) await area.scrollIntoViewIfNeeded();
+    else await page.evaluate(() => window.scrollTo(0, 0));
+    await expect.poll(() => area.getAttribute('data-on-screen'), POLL).toBe(String(show));
+  }
+
+  it('leaves the list below the dashboard alone while it is off screen, and brings it up to date when it is scrolled to', async () => {
+    await showList(false);
+    const site = reference.sites.find((candidate) => candidate.region !== 'Y56')!;
+    const row = page.locator(`tr[data-site="${site.code}"]`);
+    // Every site started at (index % 3) + 1; the next level up to 3 (OPEL 4 would raise an
+    // escalation alert, more than this test is about) is one its row has not shown.
+    const level = ((reference.sites.indexOf(site) + 1) % 3) + 1;
+    const words = new RegExp(`OPEL ${level}`);
+    expect(await row.getAttribute('aria-label')).not.toMatch(words);
+    const owners = await mutationsFor([{ site: site.code, opel: level, metrics: { longestWaitHours: 4 } }]);
+    expect(owners).toContain(`marker:${site.code}`);
+    expect(owners).not.toContain(`row:${site.code}`);
+    expect(await row.getAttribute('aria-label')).not.toMatch(words);
+    await showList(true);
+    await expect.poll(() => row.getAttribute('aria-label'), POLL).toMatch(words);
+  });
+
   it('redraws one site’s marker, row and feed item for one update, and nothing of any other site', async () => {
+    await showList(true);
     const site = reference.sites.find((candidate) => candidate.region !== 'Y56')!;
     // OPEL 3, not 4: an OPEL 4 would also raise an escalation alert, which is more than this test is about.
     const owners = await mutationsFor([{ site: site.code, opel: 3, metrics: { longestWaitHours: 9 } }]);
@@ -118,6 +146,7 @@ describe('live updates touch only their own site in Chromium', () => {
   });
 
   it('redraws only the ten sites of a burst of thirty updates', async () => {
+    await showList(true);
     const sites = reference.sites.filter((_, index) => index % 17 === 1).slice(0, 10);
     // Levels 1–3 only: OPEL 4 would raise escalation alerts too.
     const updates = [1, 2, 3].flatMap((round) => sites.map((site, index) => ({ site: site.code, opel: ((round + index) % 3) + 1, metrics: { handoverMeanMin: round * 10 } })));
