@@ -255,7 +255,7 @@ function describeLongFrames(frames: LongFrame[]): string {
   return `${frames.length} frames, ${ms(total)}: script ${scripts.join(', ') || 'none'}; forced layout ${ms(forced)}; rendering ${ms(render)} (style+layout+paint ${ms(styleAndLayout)})`;
 }
 
-async function openBoard(context: BrowserContext, url: string, path: string, expected: number): Promise<Page> {
+export async function openBoard(context: BrowserContext, url: string, path: string, expected: number): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error on ${path}: ${error.message}`));
   await page.goto(`${url}${path}`);
@@ -306,7 +306,8 @@ async function burstRows(context: BrowserContext, board: BoardProcesses, sites: 
   ];
 }
 
-async function usedHeap(page: Page): Promise<{ heap: number; nodes: number }> {
+/** The page's JS heap after three forced collections, and its DOM element count. */
+export async function usedHeap(page: Page): Promise<{ heap: number; nodes: number }> {
   return page.evaluate(async () => {
     for (let i = 0; i < 3; i++) {
       window.gc!();
