@@ -67,7 +67,9 @@ function requireRedis(redis: Redis): RequestHandler {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Who the client is, behind a reverse proxy: its address for the sign-in limit and the
+  // audit, the scheme for the Secure cookie, the host for the same-origin check.
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(securityHeaders);
   app.use(requestLog(deps.logger));
   app.use((req, res, next) => {

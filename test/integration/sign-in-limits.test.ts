@@ -47,3 +47,38 @@ describe('sign-in limits', () => {
     for (const key of stored) expect(await board.redis.pttl(key)).toBeGreaterThan(0);
   });
 });
+
+/** Behind a reverse proxy the client is the address the proxy names, if the proxy is trusted (PB_TRUST_PROXY). */
+describe('sign-in limits behind a reverse proxy', () => {
+  const guess = `pb_guess_${'y'.repeat(24)}`;
+  const signInFrom = (board: TestBoard, address: string) => api(board.url, undefined, 'POST', '/session', { key: guess }, { 'x-forwarded-for': address });
+
+  it('limits each client a trusted proxy names on its own, so one client cannot lock the others out', async () => {
+    // The tests connect from loopback, which is trusted by default.
+    const board = await startTestBoard({}, { workers: false });
+    try {
+      for (let i = 0; i < 10; i++) expect((await signInFrom(board, '203.0.113.5')).status).toBe(401);
+      expect((await signInFrom(board, '203.0.113.5')).status).toBe(429);
+      expect((await signInFrom(board, '203.0.113.6')).status).toBe(401);
+      const audit = await api(board.url, board.adminKey, 'GET', '/audit?limit=100');
+      const details = audit.body.entries.filter((entry: { action: string }) => entry.action === 'session.refused').map((entry: { detail: string }) => entry.detail);
+      expect(details.filter((detail: string) => detail.includes('203.0.113.5'))).toHaveLength(10);
+      expect(details.filter((detail: string) => detail.includes('203.0.113.6'))).toHaveLength(1);
+    } finally {
+      await board.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from a proxy it does not trust: the connection is the client', async () => {
+    const board = await startTestBoard({ trustProxy: ['192.0.2.1'] }, { workers: false });
+    try {
+      for (let i = 0; i < 10; i++) expect((await signInFrom(board, `198.51.100.${i + 1}`)).status).toBe(401);
+      expect((await signInFrom(board, '198.51.100.99')).status).toBe(429);
+      const audit = await api(board.url, board.adminKey, 'GET', '/audit?limit=100');
+      const refused = audit.body.entries.filter((entry: { action: string }) => entry.action === 'session.refused');
+      for (const entry of refused) expect(entry.detail).toContain('127.0.0.1');
+    } finally {
+      await board.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_STALE_AFTER_MINUTES } from '../rules/severity.js';
 import { DEFAULT_MAX_QUEUED, DEFAULT_UPDATE_BURST, DEFAULT_UPDATE_RATE } from '../limits.js';
@@ -8,6 +9,39 @@ const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''], { message: 'must be 1 or 0' })
   .default('0')
   .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
+
+/** Express's names for address ranges, usable in a trust-proxy list. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One entry of a trust-proxy list: a range name, an address, or an address/prefix. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which reverse proxies may say who the client is (`X-Forwarded-For`, `-Proto`, `-Host`):
+ * a number of hops, or a comma-separated list of addresses, subnets and the names
+ * loopback, linklocal and uniquelocal (Express's `trust proxy`).
+ */
+const trustProxy = z
+  .string()
+  .default('loopback')
+  .transform((value, context) => {
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed)) return Number(trimmed);
+    const entries = trimmed.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const bad = entries.filter((entry) => !isProxyEntry(entry));
+    if (entries.length === 0 || bad.length > 0) {
+      context.addIssue({ code: 'custom', message: `must be a number of proxies, or addresses, subnets (10.0.0.0/8) and loopback, linklocal or uniquelocal, separated by commas${bad.length ? ` — not ${bad.map((entry) => JSON.stringify(entry)).join(', ')}` : ''}` });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 const envSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number, 0–65535' }).int('must be a port number, 0–65535').min(0, 'must be a port number, 0–65535').max(65535, 'must be a port number, 0–65535').default(3000),
@@ -31,6 +65,7 @@ const envSchema = z.object({
   PB_PUBLIC_URL: z.string().regex(/^https?:\/\/[^/\s]+/, 'must be an http:// or https:// URL').optional(),
   PB_WEBHOOK_ALLOW_PRIVATE: flag,
   PB_WEBHOOK_ALLOW_HTTP: flag,
+  PB_TRUST_PROXY: trustProxy,
   /** Test only: the length of an escalation "minute", so escalateAfterMin can be tried in seconds. */
   PB_ESCALATION_MINUTE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be 10–60000').max(60_000, 'must be 10–60000').default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,6 +96,8 @@ export interface Config {
   escalationMinuteMs: number;
   /** Single sign-on with the organisation's identity provider; undefined: keys only. */
   oidc: OidcConfig | undefined;
+  /** The reverse proxies trusted to name the client (hops, or addresses and ranges); Express's `trust proxy`. */
+  trustProxy: number | string[];
 }
 
 export class ConfigError extends Error {}
@@ -100,5 +137,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requ
     webhookAllowHttp: e.PB_WEBHOOK_ALLOW_HTTP,
     escalationMinuteMs: e.PB_ESCALATION_MINUTE_MS,
     oidc,
+    trustProxy: e.PB_TRUST_PROXY,
   };
 }
