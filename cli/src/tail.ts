@@ -8,6 +8,11 @@ import {
   BOARD_NAMESPACE,
   derogationEventSchema,
   meSchema,
+  RECONNECT_FIRST_MS,
+  RECONNECT_JITTER,
+  RECONNECT_MAX_MS,
+  reconnectDelay,
+  sequenceDecision,
   statusEventSchema,
   type Ack,
   type BoardSnapshot,
@@ -19,7 +24,6 @@ import {
 import { BoardApi } from './board-api.js';
 import { LiveRefusedError } from './cli-errors.js';
 import { alertLine, derogationLine, snapshotLine, statusLine, type KnownSite } from './event-lines.js';
-import { sequenceDecision } from './live-sequence.js';
 import { regionList } from './options.js';
 import { londonClock } from './uk-time.js';
 import type { Program } from './program.js';
@@ -27,19 +31,6 @@ import type { Program } from './program.js';
 type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
-/**
- * Back-off between attempts, socket.io's and ours alike: 1 s doubling to 4 s with ±50 %
- * jitter, as the board's own screens do, so terminals left running through a deploy do
- * not come back in step.
- */
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 4_000;
-const RETRY_JITTER = 0.5;
-
-function retryDelay(attempt: number): number {
-  const step = Math.min(RETRY_FIRST_MS * 2 ** Math.min(attempt, 16), RETRY_MAX_MS);
-  return Math.round(step * (1 - RETRY_JITTER * Math.random()));
-}
 
 export interface TailOptions {
   region?: string[] | undefined;
@@ -123,9 +114,9 @@ export class LiveTail {
       // Websocket only: no long-polling, so no sticky sessions needed behind a load balancer.
       transports: ['websocket'],
       reconnectionAttempts: Infinity,
-      reconnectionDelay: RETRY_FIRST_MS,
-      reconnectionDelayMax: RETRY_MAX_MS,
-      randomizationFactor: RETRY_JITTER,
+      reconnectionDelay: RECONNECT_FIRST_MS,
+      reconnectionDelayMax: RECONNECT_MAX_MS,
+      randomizationFactor: RECONNECT_JITTER,
     });
     this.#socket = socket;
 
@@ -240,7 +231,7 @@ export class LiveTail {
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       if (this.#socket) action();
-    }, retryDelay(this.#retryAttempt++));
+    }, reconnectDelay(this.#retryAttempt++));
   }
 
   #remember(snapshot: BoardSnapshot): void {

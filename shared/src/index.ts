@@ -22,3 +22,5 @@ export * from './rules/permissions.js';
 export * from './rules/metric-ranges.js';
 export * from './rules/derogation-summary.js';
 export * from './rules/sso-access.js';
+export * from './rules/live-sequence.js';
+export * from './rules/reconnect-backoff.js';

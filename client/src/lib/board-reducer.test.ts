@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent, BoardSnapshot } from '@pb/shared';
 import { derogation, siteStatus } from './test-fixtures';
-import { applyAlertEvent, applyDerogationEvent, applyStatusEvent, boardFromSnapshot, EMPTY_BOARD, mergeAlert, mergeDerogation, sequenceDecision } from './board-reducer';
+import { applyAlertEvent, applyDerogationEvent, applyStatusEvent, boardFromSnapshot, EMPTY_BOARD, mergeAlert, mergeDerogation } from './board-reducer';
 
 const snapshot: BoardSnapshot = {
   seq: 10,
@@ -9,23 +9,6 @@ const snapshot: BoardSnapshot = {
   sites: [siteStatus('RHU03'), siteStatus('RHU01')],
   alerts: [{ id: 'a1', kind: 'critical_incident', site: 'RHU03', region: 'Y59', raisedAt: '2026-01-03T08:00:00.000Z' }],
 };
-
-describe('sequenceDecision', () => {
-  it('applies the next seq and drops ones already applied', () => {
-    expect(sequenceDecision(10, 11, false)).toBe('apply');
-    expect(sequenceDecision(10, 10, false)).toBe('duplicate');
-    expect(sequenceDecision(10, 3, false)).toBe('duplicate');
-  });
-
-  it('reports a gap on an unfiltered subscription only', () => {
-    expect(sequenceDecision(10, 12, false)).toBe('gap');
-    expect(sequenceDecision(10, 12, true)).toBe('apply');
-  });
-
-  it('applies anything before the first board has loaded', () => {
-    expect(sequenceDecision(-1, 57, false)).toBe('apply');
-  });
-});
 
 describe('board reducers', () => {
   it('builds a board from a snapshot, leaving ended alerts out', () => {

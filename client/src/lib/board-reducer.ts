@@ -91,17 +91,3 @@ export function mergeAlert(board: BoardData, alert: Alert): BoardData {
   else alerts[alert.id] = { ...alerts[alert.id], ...alert };
   return { ...board, alerts };
 }
-
-export type SeqDecision = 'apply' | 'duplicate' | 'gap';
-
-/**
- * What to do with an event numbered `seq` when `lastSeq` is the last one applied
- * (SPEC §5). Seqs are global and gap-free, so on an unfiltered subscription anything
- * beyond the next number means events were missed; a region-filtered subscription
- * legitimately skips numbers, so it only drops what it has already seen.
- */
-export function sequenceDecision(lastSeq: number, seq: number, filtered: boolean): SeqDecision {
-  if (seq <= lastSeq) return 'duplicate';
-  if (!filtered && lastSeq >= 0 && seq > lastSeq + 1) return 'gap';
-  return 'apply';
-}

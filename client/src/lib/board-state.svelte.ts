@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent, BoardSnapshot, Derogation, DerogationEvent, Site, SiteStatus, StatusEvent } from '@pb/shared';
+import { sequenceDecision, type Alert, type AlertEvent, type BoardSnapshot, type Derogation, type DerogationEvent, type SeqDecision, type Site, type SiteStatus, type StatusEvent } from '@pb/shared';
 import { apiFetch } from './api';
 import {
   advanceSeq,
@@ -10,9 +10,7 @@ import {
   isLoaded,
   mergeAlert,
   mergeDerogation,
-  sequenceDecision,
   type BoardData,
-  type SeqDecision,
 } from './board-reducer';
 import { BoardView } from './board-view.svelte';
 import { derogationsAsOf, mergeLoadedDerogations } from './derogations';

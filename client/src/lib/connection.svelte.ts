@@ -1,7 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import { BOARD_NAMESPACE, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SubscribeRequest, type SubscribeResult } from '@pb/shared';
+import { BOARD_NAMESPACE, RECONNECT_FIRST_MS, RECONNECT_JITTER, RECONNECT_MAX_MS, reconnectDelay, type Ack, type ClientToServerEvents, type SeqDecision, type ServerToClientEvents, type SubscribeRequest, type SubscribeResult } from '@pb/shared';
 import type { BoardState } from './board-state.svelte';
-import type { SeqDecision } from './board-reducer';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'catching-up' | 'disconnected';
 
@@ -13,22 +12,6 @@ export const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
 };
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
-/**
- * Back-off between attempts, ours and socket.io's alike: 1 s doubling to at most 4 s,
- * each spread at random (socket.io: ±50 %, then capped; ours: the upper half of the
- * step). After a deploy every screen in the country loses its socket at the same
- * instant; the spread keeps them from coming back in step (a thundering herd), and the
- * 4 s ceiling brings every screen back within 5 s of the server being ready again.
- */
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 4_000;
-const RETRY_JITTER = 0.5;
-
-/** The `attempt`-th retry delay (0-based): exponential, capped, then spread over the upper half of the step. */
-function retryDelay(attempt: number): number {
-  const step = Math.min(RETRY_FIRST_MS * 2 ** Math.min(attempt, 16), RETRY_MAX_MS);
-  return Math.round(step * (1 - RETRY_JITTER * Math.random()));
-}
 
 export interface BoardConnectionOptions {
   /** Called when the server refuses the session (signed out or key revoked). */
@@ -75,9 +58,9 @@ export class BoardConnection {
       withCredentials: true,
       // Never give up: a wallboard is left for weeks and must come back by itself.
       reconnectionAttempts: Infinity,
-      reconnectionDelay: RETRY_FIRST_MS,
-      reconnectionDelayMax: RETRY_MAX_MS,
-      randomizationFactor: RETRY_JITTER,
+      reconnectionDelay: RECONNECT_FIRST_MS,
+      reconnectionDelayMax: RECONNECT_MAX_MS,
+      randomizationFactor: RECONNECT_JITTER,
     });
     this.#socket = socket;
 
@@ -134,7 +117,7 @@ export class BoardConnection {
       this.#retryTimer = null;
       check();
       if (this.#socket && !this.#socket.connected) this.#socket.connect();
-    }, retryDelay(this.#retryAttempt++));
+    }, reconnectDelay(this.#retryAttempt++));
   }
 
   #after(decision: SeqDecision): void {
@@ -161,7 +144,7 @@ export class BoardConnection {
         this.#retryTimer = setTimeout(() => {
           this.#retryTimer = null;
           this.#subscribe();
-        }, retryDelay(this.#retryAttempt++));
+        }, reconnectDelay(this.#retryAttempt++));
         return;
       }
       this.#resubscribing = false;
