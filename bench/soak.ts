@@ -196,7 +196,11 @@ export async function runSoakBenchmark(): Promise<Record<string, string | number
     const warmUpAt = Date.now() + WALL_WARM_UP_SECONDS * 1000;
     await atRate(RATE, MINUTES * 60, async (i) => {
       const site = sites[i % sites.length]!;
-      const response = await poster.post('/api/v1/updates', JSON.stringify({ site, opel: (i % 4) + 1, note: `soak ${i}`, metrics: { handoverMeanMin: i % 120 } }));
+      // A connection the server drops is a post refused (status 0), not the end of the run.
+      const response = await poster.post('/api/v1/updates', JSON.stringify({ site, opel: (i % 4) + 1, note: `soak ${i}`, metrics: { handoverMeanMin: i % 120 } })).catch((error: Error) => {
+        if (refused.length < 5) console.error(`soak: post ${i} failed: ${error.message}`);
+        return { status: 0 };
+      });
       if (response.status !== 202) refused.push(response.status);
       if (wall && !wallBaseline && Date.now() >= warmUpAt) {
         wallBaseline = { heap: 0, nodes: 0 };
