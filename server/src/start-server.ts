@@ -57,7 +57,10 @@ export async function startServer(config: Config, reference: ReferenceData, logg
   const ingest = new IngestRunner(createUpdateIngest({ redis, keys, queue, reference, config }), config);
   const app = createApp({ config, logger, redis, keys, reference, queue, apiKeys, sessions, reader, metrics, ingest });
   coalesceWebsocketFrames();
-  const http = createServer(app);
+  // Idle keep-alive connections stay open longer than proxies' and integrations' pools keep
+  // theirs (65 s; Node's default 5 s has a client reuse a socket the server is closing at
+  // that moment, a reset POST); headers must still arrive within 66 s.
+  const http = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, app);
   const io: BoardServer = new Server(http, { serveClient: false, cors: { origin: false } });
   // SPEC §12: the long-polling transport's responses carry the same headers as every other.
   io.engine.use(securityHeaders);
