@@ -1,10 +1,8 @@
-import type { Redis } from 'ioredis';
-import { isRegionCode, subscribeRequestSchema, type Ack, type LiveEvent, type RedisKeys, type SubscribeResult } from '@pb/shared';
-import type { Logger } from '@pb/shared/node';
+import { isRegionCode, subscribeRequestSchema, type Ack, type LiveEvent, type SubscribeResult } from '@pb/shared';
 import { readableRegions } from '../auth/authenticate.js';
 import type { RegionFilter } from '../board/read-board.js';
-import { ALL_REGIONS_ROOM, regionRoom, type BoardNamespace, type BoardSocket } from './board-socket.js';
-import { catchUp, isCurrent } from './catch-up.js';
+import { ALL_REGIONS_ROOM, regionRoom, type BoardSocket } from './board-socket.js';
+import { catchUp, isCurrent, type CatchUpDeps } from './catch-up.js';
 import type { EventStreamTail } from './event-stream-tail.js';
 import type { BuiltSnapshot, SharedSnapshots } from './shared-snapshots.js';
 import type { SnapshotDelivery } from './snapshot-delivery.js';
@@ -25,14 +23,10 @@ const SNAPSHOT_SAME_SEQ_FOR_MS = 60_000;
 /** Snapshots tried before a subscribe gives up (each is only needed when the stream lost events meanwhile). */
 const SNAPSHOT_ATTEMPTS = 3;
 
-export interface SubscribeDeps {
-  nsp: BoardNamespace;
-  redis: Redis;
-  keys: RedisKeys;
-  tail: EventStreamTail;
+/** What a catch-up needs, and the shared snapshots for a socket that needs one. */
+export interface SubscribeDeps extends CatchUpDeps {
   snapshots: SharedSnapshots;
   delivery: SnapshotDelivery;
-  logger: Logger;
 }
 
 /** The answer when the socket closed (or subscribed again) while being caught up; rarely seen by anyone. */
