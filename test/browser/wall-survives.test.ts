@@ -10,18 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Redis } from 'ioredis';
-import { createLogger, freePort, type Config } from '@pb/shared/node';
-import { startServer, type RunningServer } from '../../server/src/start-server.js';
-import { startWorkers, type RunningWorkers } from '../../workers/src/start-workers.js';
+import { freePort } from '@pb/shared/node';
 import { BoardBrowser, signIn } from '../support/browser.js';
-import { api, createKey, deletePrefix, eventually, reference, testConfig, uniquePrefix, waitForUpdate } from '../support/test-board.js';
+import { SERVER_AWAY_ERRORS, startRestartableBoard, type RestartableBoard } from '../support/restartable-board.js';
+import { api, createKey, eventually, reference, uniquePrefix, waitForUpdate } from '../support/test-board.js';
 
 const POLL = { timeout: 30_000, interval: 100 };
 /** Client back-off is at most 4 s; allow a few attempts and the catch-up on a loaded machine. */
 const RECOVERY_MS = 30_000;
-/** What Chromium logs while the server is away: refused polls and failed WebSocket opens. */
-const OUTAGE_ERRORS = [/ERR_CONNECTION_REFUSED/, /WebSocket connection to .* failed/, /ERR_CONNECTION_RESET/, /ERR_EMPTY_RESPONSE/, /503/];
+/** What Chromium logs while the server or its Redis is away. */
+const OUTAGE_ERRORS = [...SERVER_AWAY_ERRORS, /503/];
 const LONDON = reference.sites.filter((site) => site.region === 'Y56');
 
 /** A Redis of this test's own, append-only file on, that the test stops and starts. */
@@ -49,16 +47,10 @@ class PrivateRedis {
 }
 
 describe('a wallboard that runs for weeks', () => {
-  const logger = createLogger('test', 'silent');
-  const prefix = uniquePrefix('wall-survives');
   let dir: string;
   let redis: PrivateRedis;
-  let config: Config;
-  let workers: RunningWorkers;
-  let server: RunningServer;
-  let url: string;
+  let board: RestartableBoard;
   let chrome: BoardBrowser;
-  let adminKey: string;
   let wall: Page;
   let round = 0;
 
@@ -66,17 +58,17 @@ describe('a wallboard that runs for weeks', () => {
   async function postFor(site: string): Promise<{ id: string; note: string }> {
     round++;
     const note = `round ${round}`;
-    const response = await api(url, adminKey, 'POST', '/updates', { site, opel: (round % 4) + 1, note });
+    const response = await api(board.url, board.adminKey, 'POST', '/updates', { site, opel: (round % 4) + 1, note });
     expect(response.status).toBe(202);
     return { id: response.body.updates[0].id as string, note };
   }
 
   /** The wall shows `site` at the OPEL level its latest update gave. */
   async function expectWallShows(site: string, id: string): Promise<void> {
-    const applied = await waitForUpdate({ url, adminKey }, id, 30_000);
+    const applied = await waitForUpdate(board, id, 30_000);
     expect(applied.state).toBe('applied');
-    const board = (await api(url, adminKey, 'GET', `/sites/${site}`)).body;
-    await expect.poll(() => wall.locator(`g.marker[data-site="${site}"]`).getAttribute('data-severity'), POLL).toBe(String(board.opel));
+    const status = (await api(board.url, board.adminKey, 'GET', `/sites/${site}`)).body;
+    await expect.poll(() => wall.locator(`g.marker[data-site="${site}"]`).getAttribute('data-severity'), POLL).toBe(String(status.opel));
   }
 
   /** Not reloaded (the mark set on the first load is still there) and still signed in on /wall. */
@@ -91,19 +83,13 @@ describe('a wallboard that runs for weeks', () => {
     dir = mkdtempSync(join(tmpdir(), 'pb-wall-redis-'));
     redis = new PrivateRedis(await freePort(), dir);
     await redis.start();
-    config = testConfig(prefix, { redisUrl: redis.url });
-    adminKey = config.adminKey!;
-    workers = await startWorkers(config, reference, logger);
-    server = await startServer(config, reference, logger);
-    // Pin the port, so a restarted server comes back at the same address.
-    config = { ...config, port: server.port };
-    url = `http://127.0.0.1:${server.port}`;
+    board = await startRestartableBoard(uniquePrefix('wall-survives'), { redisUrl: redis.url });
     chrome = await BoardBrowser.launch();
-    const displayKey = await createKey({ url, adminKey }, { role: 'display', label: 'Control room wall' });
+    const displayKey = await createKey(board, { role: 'display', label: 'Control room wall' });
     const first = await postFor(LONDON[0]!.code);
-    await waitForUpdate({ url, adminKey }, first.id);
+    await waitForUpdate(board, first.id);
     wall = await chrome.newPage();
-    await signIn(wall, url, displayKey, '/wall?region=Y56');
+    await signIn(wall, board.url, displayKey, '/wall?region=Y56');
     await wall.locator('[data-testid="connection-state"][data-state="live"]').waitFor({ timeout: 15_000 });
     await wall.evaluate(() => {
       (window as unknown as { pbLoadedOnce?: boolean }).pbLoadedOnce = true;
@@ -112,11 +98,7 @@ describe('a wallboard that runs for weeks', () => {
   afterEach(() => chrome.assertClean());
   afterAll(async () => {
     await chrome?.close();
-    await server?.close().catch(() => undefined);
-    await workers?.close().catch(() => undefined);
-    const cleanup = new Redis(redis.url);
-    await deletePrefix(cleanup, prefix).catch(() => undefined);
-    await cleanup.quit();
+    await board?.close().catch(() => undefined);
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
@@ -124,10 +106,9 @@ describe('a wallboard that runs for weeks', () => {
   it('rides out a server restart and shows an update made while it was reconnecting', async () => {
     const site = LONDON[1]!.code;
     const posted = await chrome.expectingErrors(OUTAGE_ERRORS, async () => {
-      await server.close();
+      await board.stopServer();
       await wall.getByTestId('connection-lost').waitFor({ timeout: 15_000 });
-      server = await startServer(config, reference, logger);
-      expect(server.port).toBe(config.port);
+      await board.startServer();
       // Posted at once: the wall is most likely still backing off, and must catch up with `since`.
       const update = await postFor(site);
       await expectSamePageStillSignedIn();
@@ -141,10 +122,10 @@ describe('a wallboard that runs for weeks', () => {
     await chrome.expectingErrors(OUTAGE_ERRORS, async () => {
       await redis.stop();
       // While Redis is away nothing is accepted (SPEC §9): the API says 503.
-      const refused = await api(url, adminKey, 'POST', '/updates', { site, opel: 4 });
+      const refused = await api(board.url, board.adminKey, 'POST', '/updates', { site, opel: 4 });
       expect(refused.status).toBe(503);
       await redis.start();
-      await eventually(async () => (await api(url, adminKey, 'GET', '/board')).status === 200, 30_000, 'the server to read the board again');
+      await eventually(async () => (await api(board.url, board.adminKey, 'GET', '/board')).status === 200, 30_000, 'the server to read the board again');
     });
     const posted = await postFor(site);
     await expectSamePageStillSignedIn();
@@ -154,11 +135,11 @@ describe('a wallboard that runs for weeks', () => {
   it('rides out a deploy during Redis maintenance (server down, Redis restarted, server up)', async () => {
     const site = LONDON[3]!.code;
     const posted = await chrome.expectingErrors(OUTAGE_ERRORS, async () => {
-      await server.close();
+      await board.stopServer();
       await wall.getByTestId('connection-lost').waitFor({ timeout: 15_000 });
       await redis.stop();
       await redis.start();
-      server = await startServer(config, reference, logger);
+      await board.startServer();
       const update = await postFor(site);
       await expectSamePageStillSignedIn();
       return update;

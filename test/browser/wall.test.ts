@@ -5,12 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createLogger, type Config } from '@pb/shared/node';
-import { startServer, type RunningServer } from '../../server/src/start-server.js';
-import { startWorkers, type RunningWorkers } from '../../workers/src/start-workers.js';
 import { BoardBrowser, signIn } from '../support/browser.js';
-import { api, createKey, deletePrefix, reference, REDIS_URL, testConfig, uniquePrefix, waitForUpdate } from '../support/test-board.js';
-import { Redis } from 'ioredis';
+import { SERVER_AWAY_ERRORS, startRestartableBoard, type RestartableBoard } from '../support/restartable-board.js';
+import { api, createKey, reference, uniquePrefix, waitForUpdate } from '../support/test-board.js';
 
 const POLL = { timeout: 10_000, interval: 50 };
 const LONDON = reference.sites.filter((site) => site.region === 'Y56');
@@ -18,51 +15,33 @@ const SITE = reference.byCode.get('RJ122')!; // St Thomas' Hospital, London
 const LATER = reference.byCode.get('RJZ01')!; // King's College Hospital, London
 /** socket.io backs off up to 10 s between attempts; allow one full back-off and the catch-up. */
 const RECOVERY_MS = 25_000;
-/** What Chromium logs while the server is down: refused polls and failed WebSocket opens. */
-const OUTAGE_ERRORS = [/ERR_CONNECTION_REFUSED/, /WebSocket connection to .* failed/, /ERR_CONNECTION_RESET/, /ERR_EMPTY_RESPONSE/];
 
 describe('the wallboard in Chromium', () => {
-  const logger = createLogger('test', 'silent');
-  const prefix = uniquePrefix('wall');
-  let config: Config;
-  let workers: RunningWorkers;
-  let server: RunningServer;
-  let url: string;
+  let board: RestartableBoard;
   let chrome: BoardBrowser;
   let displayKey: string;
-  let adminKey: string;
   let wall: Page;
 
   async function post(update: Record<string, unknown>): Promise<number> {
-    const response = await api(url, adminKey, 'POST', '/updates', update);
+    const response = await api(board.url, board.adminKey, 'POST', '/updates', update);
     expect(response.status).toBe(202);
-    const result = await waitForUpdate({ url, adminKey }, response.body.updates[0].id);
+    const result = await waitForUpdate(board, response.body.updates[0].id);
     expect(result.state).toBe('applied');
     return result.seq as number;
   }
 
   beforeAll(async () => {
-    config = testConfig(prefix);
-    adminKey = config.adminKey!;
-    workers = await startWorkers(config, reference, logger);
-    server = await startServer(config, reference, logger);
-    // Pin the port the first start was given, so a restart comes back at the same address.
-    config = { ...config, port: server.port };
-    url = `http://127.0.0.1:${server.port}`;
+    board = await startRestartableBoard(uniquePrefix('wall'));
     chrome = await BoardBrowser.launch();
-    displayKey = await createKey({ url, adminKey }, { role: 'display', label: 'Control room wall' });
+    displayKey = await createKey(board, { role: 'display', label: 'Control room wall' });
     await post({ site: SITE.code, opel: 4, incident: { level: 'critical', reason: 'IT outage' } });
     wall = await chrome.newPage();
-    await signIn(wall, url, displayKey, '/wall?region=Y56');
+    await signIn(wall, board.url, displayKey, '/wall?region=Y56');
   });
   afterEach(() => chrome.assertClean());
   afterAll(async () => {
     await chrome?.close();
-    await server?.close();
-    await workers?.close();
-    const redis = new Redis(REDIS_URL);
-    await deletePrefix(redis, prefix);
-    await redis.quit();
+    await board?.close();
   });
 
   it('shows one region, "Data as of" and a live connection', async () => {
@@ -76,8 +55,8 @@ describe('the wallboard in Chromium', () => {
   });
 
   it('says the connection is lost and keeps the last data, then recovers by itself and applies a later update', async () => {
-    await chrome.expectingErrors(OUTAGE_ERRORS, async () => {
-      await server.close();
+    await chrome.expectingErrors(SERVER_AWAY_ERRORS, async () => {
+      await board.stopServer();
       await wall.getByTestId('connection-lost').waitFor({ timeout: 10_000 });
       expect(await wall.getByTestId('connection-state').getAttribute('data-state')).toBe('disconnected');
       // The last data stays on the wall, said to be possibly out of date.
@@ -87,8 +66,7 @@ describe('the wallboard in Chromium', () => {
       expect(await wall.locator(`[data-wall-site="${SITE.code}"]`).count()).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
 
-      server = await startServer(config, reference, logger);
-      expect(server.port).toBe(config.port);
+      await board.startServer();
       await wall.locator('[data-testid="connection-state"][data-state="live"]').waitFor({ timeout: RECOVERY_MS });
       await wall.getByTestId('connection-lost').waitFor({ state: 'detached', timeout: 5_000 });
     });
@@ -104,7 +82,7 @@ describe('the wallboard in Chromium', () => {
 
   it('cycles England and the regions when asked', async () => {
     const cycling = await chrome.newPage();
-    await signIn(cycling, url, displayKey, '/wall?cycle=5');
+    await signIn(cycling, board.url, displayKey, '/wall?cycle=5');
     const region = () => cycling.getByTestId('wall').getAttribute('data-region');
     await cycling.getByTestId('wall').waitFor();
     const seen = [await region()];
