@@ -4,14 +4,10 @@
  * maintenance) without a reload or a sign-in, and show the newest data afterwards,
  * including an update made while it was still reconnecting.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { freePort } from '@pb/shared/node';
 import { BoardBrowser, signIn } from '../support/browser.js';
+import { PrivateRedis } from '../support/private-redis.js';
 import { SERVER_AWAY_ERRORS, startRestartableBoard, type RestartableBoard } from '../support/restartable-board.js';
 import { api, createKey, eventually, reference, uniquePrefix, waitForUpdate } from '../support/test-board.js';
 
@@ -22,32 +18,7 @@ const RECOVERY_MS = 30_000;
 const OUTAGE_ERRORS = [...SERVER_AWAY_ERRORS, /503/];
 const LONDON = reference.sites.filter((site) => site.region === 'Y56');
 
-/** A Redis of this test's own, append-only file on, that the test stops and starts. */
-class PrivateRedis {
-  #child: ChildProcess | undefined;
-  constructor(readonly port: number, readonly dir: string) {}
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  async start(): Promise<void> {
-    this.#child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-    await eventually(async () => {
-      const probe = spawn('redis-cli', ['-p', String(this.port), 'ping'], { stdio: 'ignore' });
-      return new Promise<boolean>((resolve) => probe.on('exit', (code) => resolve(code === 0)));
-    }, 15_000, 'redis to start');
-  }
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  }
-}
-
 describe('a wallboard that runs for weeks', () => {
-  let dir: string;
   let redis: PrivateRedis;
   let board: RestartableBoard;
   let chrome: BoardBrowser;
@@ -80,9 +51,7 @@ describe('a wallboard that runs for weeks', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pb-wall-redis-'));
-    redis = new PrivateRedis(await freePort(), dir);
-    await redis.start();
+    redis = await PrivateRedis.launch();
     board = await startRestartableBoard(uniquePrefix('wall-survives'), { redisUrl: redis.url });
     chrome = await BoardBrowser.launch();
     const displayKey = await createKey(board, { role: 'display', label: 'Control room wall' });
@@ -99,8 +68,7 @@ describe('a wallboard that runs for weeks', () => {
   afterAll(async () => {
     await chrome?.close();
     await board?.close().catch(() => undefined);
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await redis?.remove();
   }, 60_000);
 
   it('rides out a server restart and shows an update made while it was reconnecting', async () => {

@@ -1,54 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, freePort } from '@pb/shared/node';
+import { createLogger } from '@pb/shared/node';
 import { startWorkers } from '../../workers/src/start-workers.js';
+import { PrivateRedis } from '../support/private-redis.js';
 import { api, createKey, eventually, reference, startTestBoard, waitForUpdate, type TestBoard } from '../support/test-board.js';
-
-/** A Redis of this test's own, with its append-only file on, that the test can stop and start. */
-class PrivateRedis {
-  private child: ChildProcess | undefined;
-  constructor(
-    readonly port: number,
-    readonly dir: string,
-  ) {}
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-    await eventually(async () => {
-      const probe = spawn('redis-cli', ['-p', String(this.port), 'ping']);
-      return new Promise<boolean>((resolve) => probe.on('exit', (code) => resolve(code === 0)));
-    }, 10_000, 'redis to start');
-  }
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  }
-}
 
 describe('resilience (SPEC §9)', () => {
   let redis: PrivateRedis;
-  let dir: string;
   let board: TestBoard;
   let trustKey: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pb-redis-'));
-    redis = new PrivateRedis(await freePort(), dir);
-    await redis.start();
+    redis = await PrivateRedis.launch();
   });
   afterAll(async () => {
     await board?.close().catch(() => undefined);
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await redis?.remove();
   });
 
   it('answers 503 while Redis is away, never accepting what it cannot keep, and recovers by itself', async () => {
