@@ -42,6 +42,8 @@ describe('the posting page in Chromium', () => {
 
     const summary = page.getByTestId('error-summary');
     await summary.waitFor();
+    // The summary takes the focus, so it is read out first.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('error-summary');
     const link = summary.locator('a[href="#f-metrics-fourHourPct"]');
     expect(await link.count()).toBe(1);
     expect(await link.innerText()).toMatch(/4.hour/i);
@@ -85,5 +87,24 @@ describe('the posting page in Chromium', () => {
       actor: 'Barts EPRR',
     });
     expect(status.body.source).toBe('form');
+  });
+
+  it('summarises what a derogation request lacks, each problem a link to its field, and confirms the request once sent', async () => {
+    await page.getByTestId('derogation-submit').click();
+    const summary = page.getByTestId('derogation-error-summary');
+    await summary.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('derogation-error-summary');
+    expect(await summary.locator('h3').innerText()).toBe('There is a problem');
+    expect(await summary.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['#d-service', '#d-staffRequested']);
+    await summary.locator('a[href="#d-service"]').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('d-service');
+
+    await page.locator('#d-service').fill('ICU');
+    await page.locator('#d-staffRequested').fill('4 registered nurses for the night shift');
+    await page.getByTestId('derogation-submit').click();
+    const result = page.getByTestId('derogation-result');
+    await result.waitFor({ timeout: 15_000 });
+    expect(await result.innerText()).toContain('ICU');
+    expect(await summary.count()).toBe(0);
   });
 });
