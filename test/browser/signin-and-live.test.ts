@@ -107,6 +107,8 @@ describe('sign-in and the live board in Chromium', () => {
       await expect.poll(() => marker.getAttribute('data-severity'), POLL).toBe('4');
       const words = `${SITE.name}: OPEL 4, critical incident, A&E diverting`;
       expect(await marker.getAttribute('aria-label')).toBe(words);
+      // The list sits below the dashboard; its rows follow live once it is on screen.
+      await page.getByTestId('site-table-area').scrollIntoViewIfNeeded();
       await expect.poll(() => page.locator(`tr[data-site="${SITE.code}"]`).getAttribute('aria-label'), POLL).toBe(words);
       expect(await page.locator(`tr[data-site="${SITE.code}"]`).innerText()).toMatch(/critical incident/i);
 
