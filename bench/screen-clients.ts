@@ -20,16 +20,14 @@
  * thousands of screens costs a few hundred kilobytes, not a list per receipt.
  */
 import WebSocket from 'ws';
+import { RECONNECT_FIRST_MS, RECONNECT_JITTER, RECONNECT_MAX_MS } from '@pb/shared';
 
 const [urlList, token, countText] = process.argv.slice(2);
 const count = Number(countText);
 const wsUrls = urlList!.split(',').map((url) => `${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
 
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 4_000;
-const RETRY_JITTER = 0.5;
-/** socket.io-client's back-off as the board configures it: ±50 % around the step, then capped. */
-const retryDelay = (attempt: number) => Math.min(RETRY_FIRST_MS * 2 ** Math.min(attempt, 16) * (1 - RETRY_JITTER + Math.random() * 2 * RETRY_JITTER), RETRY_MAX_MS);
+/** socket.io-client's back-off as the board configures it (the shared reconnect rule): ±50 % around the step, then capped. */
+const retryDelay = (attempt: number) => Math.min(RECONNECT_FIRST_MS * 2 ** Math.min(attempt, 16) * (1 - RECONNECT_JITTER + Math.random() * 2 * RECONNECT_JITTER), RECONNECT_MAX_MS);
 /** Receipt times are kept for this many of the latest seqs, so a long run's memory stays bounded. */
 const RECEIPT_SEQS = 1_000;
 /** Lag histogram: 1 ms buckets; the last one holds every lag of a minute or more. */

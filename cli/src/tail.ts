@@ -8,9 +8,7 @@ import {
   BOARD_NAMESPACE,
   derogationEventSchema,
   meSchema,
-  RECONNECT_FIRST_MS,
-  RECONNECT_JITTER,
-  RECONNECT_MAX_MS,
+  RECONNECT_OPTIONS,
   reconnectDelay,
   sequenceDecision,
   statusEventSchema,
@@ -113,10 +111,7 @@ export class LiveTail {
       auth: { token: this.#board.key },
       // Websocket only: no long-polling, so no sticky sessions needed behind a load balancer.
       transports: ['websocket'],
-      reconnectionAttempts: Infinity,
-      reconnectionDelay: RECONNECT_FIRST_MS,
-      reconnectionDelayMax: RECONNECT_MAX_MS,
-      randomizationFactor: RECONNECT_JITTER,
+      ...RECONNECT_OPTIONS,
     });
     this.#socket = socket;
 

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { BOARD_NAMESPACE, RECONNECT_FIRST_MS, RECONNECT_JITTER, RECONNECT_MAX_MS, reconnectDelay, type Ack, type ClientToServerEvents, type SeqDecision, type ServerToClientEvents, type SubscribeRequest, type SubscribeResult } from '@pb/shared';
+import { BOARD_NAMESPACE, RECONNECT_OPTIONS, reconnectDelay, type Ack, type ClientToServerEvents, type SeqDecision, type ServerToClientEvents, type SubscribeRequest, type SubscribeResult } from '@pb/shared';
 import type { BoardState } from './board-state.svelte';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'catching-up' | 'disconnected';
@@ -56,11 +56,7 @@ export class BoardConnection {
     if (this.#socket) return;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(BOARD_NAMESPACE, {
       withCredentials: true,
-      // Never give up: a wallboard is left for weeks and must come back by itself.
-      reconnectionAttempts: Infinity,
-      reconnectionDelay: RECONNECT_FIRST_MS,
-      reconnectionDelayMax: RECONNECT_MAX_MS,
-      randomizationFactor: RECONNECT_JITTER,
+      ...RECONNECT_OPTIONS,
     });
     this.#socket = socket;
 

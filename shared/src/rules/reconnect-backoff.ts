@@ -15,3 +15,11 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   const step = Math.min(RECONNECT_FIRST_MS * 2 ** Math.min(attempt, 16), RECONNECT_MAX_MS);
   return Math.round(step * (1 - RECONNECT_JITTER * random()));
 }
+
+/** socket.io-client's reconnection options for this back-off, never giving up: a wallboard is left for weeks. */
+export const RECONNECT_OPTIONS = {
+  reconnectionAttempts: Infinity,
+  reconnectionDelay: RECONNECT_FIRST_MS,
+  reconnectionDelayMax: RECONNECT_MAX_MS,
+  randomizationFactor: RECONNECT_JITTER,
+} as const;
