@@ -5,11 +5,6 @@ import type { Logger } from '@pb/shared/node';
 
 /** Recent events kept in memory so most resumes and every subscribe race are served without Redis. */
 const BUFFER_SIZE = 10_000;
-/**
- * Events read into memory at start: after a restart every screen resumes with `since` at
- * once, and these are replayed from memory instead of one stream read per screen.
- */
-const PRELOAD = 1_000;
 const BLOCK_MS = 5_000;
 const YIELD_AFTER_MS = 5;
 
@@ -112,21 +107,6 @@ export async function readEventPage(redis: Redis, keys: RedisKeys, afterSeq: num
 }
 
 /**
- * The events of `entries` (oldest first) that run without a break up to `lastSeq`, for
- * the tail's buffer; an entry that does not parse breaks the run (it is logged when read
- * live, not here).
- */
-function consecutiveEvents(entries: RawStreamEntry[], lastSeq: number): LiveEvent[] {
-  let run: LiveEvent[] = [];
-  for (const [id, fields] of entries) {
-    const parsed = parseStreamEntry(id, fields);
-    if (!parsed.ok || (run.length > 0 && parsed.event.seq !== run.at(-1)!.seq + 1)) run = [];
-    if (parsed.ok) run.push(parsed.event);
-  }
-  return run.at(-1)?.seq === lastSeq ? run : [];
-}
-
-/**
  * Follows the Redis event stream from where it stood at start, in seq order, and
  * emits each event once. Every server process runs one, which is what lets any
  * number of servers share one Redis. An entry that does not parse is logged and
@@ -151,10 +131,9 @@ export class EventStreamTail extends EventEmitter<{ event: [LiveEvent] }> {
   }
 
   async start(): Promise<void> {
-    const latest: RawStreamEntry[] = await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', PRELOAD);
-    const id = latest[0]?.[0];
+    const last: RawStreamEntry[] = await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1);
+    const id = last[0]?.[0];
     this.lastSeq = id ? Number(id.slice(0, id.indexOf('-'))) : 0;
-    this.buffer = consecutiveEvents(latest.reverse(), this.lastSeq);
     this.running = true;
     this.loop = this.follow();
   }
