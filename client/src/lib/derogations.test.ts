@@ -3,13 +3,11 @@ import type { Derogation, DerogationState } from '@pb/shared';
 import {
   applyDerogation,
   derogationsAsOf,
-  describeDerogationSummary,
   isNewerDerogation,
   mayChangeDerogation,
   mergeLoadedDerogations,
   nextDerogationStates,
   siteDerogations,
-  summariseDerogations,
 } from './derogations';
 import { derogation } from './test-fixtures';
 
@@ -66,32 +64,6 @@ describe('derogationsAsOf', () => {
 
   it('leaves out requests made later', () => {
     expect(derogationsAsOf({ d1: request }, '2026-01-03T08:59:00.000Z')).toEqual({});
-  });
-});
-
-describe('summariseDerogations', () => {
-  const list: Derogation[] = [
-    derogation('a', { region: 'Y56', state: 'approved' }),
-    derogation('b', { region: 'Y56', state: 'declined' }),
-    derogation('c', { region: 'Y56', state: 'declined' }),
-    derogation('d', { region: 'Y62', state: 'submitted' }),
-  ];
-
-  it('counts per region and for England', () => {
-    const summary = summariseDerogations(list);
-    expect(summary.Y56).toMatchObject({ total: 3, approved: 1, declined: 2, submitted: 0 });
-    expect(summary.Y62).toMatchObject({ total: 1, submitted: 1 });
-    expect(summary.Y58.total).toBe(0);
-    expect(summary.ENG).toMatchObject({ total: 4, approved: 1, declined: 2, submitted: 1 });
-  });
-
-  it('words the tile line like the issue asks, singular for one', () => {
-    const summary = summariseDerogations(list);
-    expect(describeDerogationSummary(summary.Y56)).toBe('3 requests · 1 approved · 2 declined');
-    expect(describeDerogationSummary(summary.Y62)).toBe('1 request · 0 approved · 0 declined');
-    expect(describeDerogationSummary(summary.Y58)).toBe('');
-    const many = Array.from({ length: 27 }, (_, i) => derogation(`x${i}`, { state: i === 0 ? 'approved' : i <= 24 ? 'declined' : 'submitted' }));
-    expect(describeDerogationSummary(summariseDerogations(many).ENG)).toBe('27 requests · 1 approved · 24 declined');
   });
 });
 

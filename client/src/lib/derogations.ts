@@ -1,20 +1,13 @@
 import {
-  DEROGATION_STATES,
   derogationNextStates,
   mayActOnDerogation,
-  REGION_CODES,
   type Derogation,
   type DerogationState,
   type Me,
-  type RegionCode,
 } from '@pb/shared';
-import type { RollupKey } from './rollup';
 
 /** Derogation requests (SPEC §2) by id, as the board holds them. */
 export type DerogationMap = Readonly<Record<string, Derogation>>;
-
-/** One region's (or England's) derogation requests counted by state. */
-export type DerogationSummary = { total: number } & Record<DerogationState, number>;
 
 export const DEROGATION_STATE_LABELS: Record<DerogationState, string> = {
   submitted: 'Submitted',
@@ -85,32 +78,6 @@ export function derogationsAsOf(map: DerogationMap, at: string): DerogationMap {
     result[derogation.id] = { ...derogation, state: last.state, updatedAt: last.at, history };
   }
   return result;
-}
-
-function emptySummary(): DerogationSummary {
-  const summary = { total: 0 } as DerogationSummary;
-  for (const state of DEROGATION_STATES) summary[state] = 0;
-  return summary;
-}
-
-/** Counts requests by state into their region's summary and England's (as the API's `summary`). */
-export function summariseDerogations(derogations: Iterable<Derogation>): Record<RollupKey, DerogationSummary> {
-  const result = { ENG: emptySummary() } as Record<RollupKey, DerogationSummary>;
-  for (const code of REGION_CODES) result[code] = emptySummary();
-  for (const derogation of derogations) {
-    const region = result[derogation.region as RegionCode] as DerogationSummary | undefined;
-    for (const summary of region ? [result.ENG, region] : [result.ENG]) {
-      summary.total += 1;
-      summary[derogation.state] += 1;
-    }
-  }
-  return result;
-}
-
-/** "27 requests · 1 approved · 24 declined" ("1 request" in the singular); '' when there are none. */
-export function describeDerogationSummary(summary: DerogationSummary | undefined): string {
-  if (!summary || summary.total === 0) return '';
-  return `${summary.total} ${summary.total === 1 ? 'request' : 'requests'} · ${summary.approved} approved · ${summary.declined} declined`;
 }
 
 /** One site's requests, newest first. */
