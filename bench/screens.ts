@@ -30,7 +30,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redisKeys, UPDATES_QUEUE } from '@pb/shared';
 import { loadReferenceData } from '@pb/shared/node';
-import { createPoster, percentile, REDIS_URL, startBoardProcesses } from './board-processes.js';
+import { createDisplayKey, createPoster, percentile, REDIS_URL, startBoardProcesses } from './board-processes.js';
 
 const SCREENS = Number(process.env.BENCH_SCREENS ?? 10_000);
 const SCREEN_PROCESSES = Number(process.env.BENCH_SCREEN_PROCESSES ?? 2);
@@ -359,12 +359,12 @@ export async function runScreensBenchmark(): Promise<{ fanOut: Rows; rates: Rows
   let floorRates: RateStepResult[] = [];
   let floorEventBytes = 0;
   try {
-    const display = await (await fetch(`${board.url}/api/v1/keys`, { method: 'POST', headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'display', label: 'screens bench' }) })).json() as { key: string };
+    const displayKey = await createDisplayKey(board);
     const siteCodes = loadReferenceData().sites.map((site) => site.code);
     const [serverPid] = childrenRunning('server/src/main.ts');
     const rssBefore = rssMbOfTree(serverPid!);
     const started = Date.now();
-    const screens = await startScreens(board.urls, display.key, SCREENS);
+    const screens = await startScreens(board.urls, displayKey, SCREENS);
     const connectSeconds = (Date.now() - started) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const rssAfter = rssMbOfTree(serverPid!);

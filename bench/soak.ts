@@ -191,7 +191,8 @@ export async function runSoakBenchmark(): Promise<Record<string, string | number
       const { heap, nodes } = await usedHeap(wall);
       return { heap: heap / 1_048_576, nodes };
     };
-    let wallBaseline: Sample['wall'];
+    /** The wallboard's sample after the warm-up, taken once by the first post past it. */
+    let wallBaselineTaken: Promise<Sample['wall']> | undefined;
     await sample();
     timer = setInterval(() => void sample(), SAMPLE_SECONDS * 1000);
     const refused: number[] = [];
@@ -204,10 +205,7 @@ export async function runSoakBenchmark(): Promise<Record<string, string | number
         return { status: 0 };
       });
       if (response.status !== 202) refused.push(response.status);
-      if (wall && !wallBaseline && Date.now() >= warmUpAt) {
-        wallBaseline = { heap: 0, nodes: 0 };
-        wallBaseline = await wallSample();
-      }
+      if (wall && !wallBaselineTaken && Date.now() >= warmUpAt) wallBaselineTaken = wallSample();
     });
     clearInterval(timer);
     // Let the queue drain, then every screen must hold the board's last seq.
@@ -223,6 +221,7 @@ export async function runSoakBenchmark(): Promise<Record<string, string | number
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     await sample();
+    const wallBaseline = await wallBaselineTaken;
     const wallEnd = await wallSample();
     const wallSeq = wall ? Number(await wall.getByTestId('wall').getAttribute('data-seq').catch(() => null)) : null;
     screens.stop();

@@ -24,7 +24,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redisKeys, UPDATES_QUEUE } from '@pb/shared';
 import { deleteBoardKeys, loadReferenceData } from '@pb/shared/node';
-import { createPoster, freePort, REDIS_URL, startBoardProcesses, type BoardProcesses } from './board-processes.js';
+import { createDisplayKey, createPoster, freePort, REDIS_URL, startBoardProcesses, type BoardProcesses } from './board-processes.js';
 import { childrenRunning, processTree, startScreens } from './screens.js';
 
 const SCREENS = Number(process.env.BENCH_STORM_SCREENS ?? process.env.BENCH_SCREENS ?? 10_000);
@@ -110,9 +110,9 @@ export async function runStormBenchmark(): Promise<Record<string, string | numbe
     if (response.status !== 202) throw new Error(`post answered ${response.status}: ${response.body}`);
   };
   try {
-    const display = (await (await fetch(`${board.url}/api/v1/keys`, { method: 'POST', headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'display', label: 'storm bench' }) })).json()) as { key: string };
+    const displayKey = await createDisplayKey(board);
     for (let i = 0; i < 10; i++) await post(i);
-    const screens = await startScreens(board.urls, display.key, SCREENS);
+    const screens = await startScreens(board.urls, displayKey, SCREENS);
     console.error(`storm: ${SCREENS} screens subscribed; killing the server`);
 
     const [serverPid] = childrenRunning('server/src/main.ts');
@@ -217,9 +217,9 @@ export async function runStormBehindProxyBenchmark(): Promise<Record<string, str
     for (let i = 0; i < n; i++) await post();
   };
   try {
-    const display = (await (await fetch(`${proxy.url}/api/v1/keys`, { method: 'POST', headers: { authorization: `Bearer ${board.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'display', label: 'storm bench' }) })).json()) as { key: string };
+    const displayKey = await createDisplayKey({ url: proxy.url, adminKey: board.adminKey });
     await postSome(10);
-    const screens = await startScreens([proxy.url], display.key, screensWanted);
+    const screens = await startScreens([proxy.url], displayKey, screensWanted);
     const socketsBefore = await Promise.all(board.urls.map((url) => metric(url, 'pb_board_sockets')));
     const survivorBuildsBefore = await snapshotBuilds(survivorUrl);
     const seqBefore = await boardSeq(proxy.url, board.adminKey);
