@@ -1,9 +1,9 @@
 import type pc from 'picocolors';
 import {
-  ALERT_KIND_WORDS,
   METRIC_NAMES,
   severityWords,
   type AlertEvent,
+  type AlertKind,
   type BoardSnapshot,
   type DerogationEvent,
   type SiteStatus,
@@ -42,6 +42,16 @@ export function severityColour(severity: number | undefined, colors: Colors): (t
   }
 }
 
+const ALERT_WORDS = {
+  critical_incident: 'critical incident',
+  major_incident: 'major incident',
+  ed_closed: 'A&E closed',
+  divert: 'A&E diverting',
+  escalation: 'escalation (severity 4)',
+  stale: 'no recent update',
+  until_expired: 'A&E status needs reconfirming',
+} as const satisfies Record<AlertKind, string>;
+
 /** The start of every event line: time, seq and site. */
 function lead(at: string | null | undefined, seq: number, site: string, name: string | undefined, colour: (text: string) => string, colors: Colors, now: number): string {
   return `${colors.dim(londonClock(at, now))}  ${colors.dim(`#${seq}`)}  ${colour(name ? `${site} ${name}` : site)}`;
@@ -63,7 +73,7 @@ export function statusLine(event: StatusEvent, colors: Colors, now = Date.now())
 /** One line for an `alert` event: raised, acknowledged or ended; coloured by the site's last known severity. */
 export function alertLine(event: AlertEvent, site: KnownSite | undefined, colors: Colors, now = Date.now()): string {
   const colour = severityColour(site?.severity, colors);
-  const words = ALERT_KIND_WORDS[event.kind];
+  const words = ALERT_WORDS[event.kind];
   let what: string;
   let at = event.raisedAt;
   if (event.endedAt) {
